@@ -1,0 +1,18 @@
+// Each ikewot subcommand is one function in its own file; main.cc dispatches by name.
+// argv excludes the program and subcommand names. Returns the process exit code.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace ikewot::cli {
+
+// Exit codes shared by all commands.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailure = 1;   // the operation ran and failed (malformed input, refused)
+inline constexpr int kExitUsage = 2;     // wrong arguments
+
+int RunDecode(const std::vector<std::string>& argv);  // cli/decode.cc
+int RunId(const std::vector<std::string>& argv);      // cli/id.cc
+
+}  // namespace ikewot::cli
