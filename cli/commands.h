@@ -14,5 +14,9 @@ inline constexpr int kExitUsage = 2;     // wrong arguments
 
 int RunDecode(const std::vector<std::string>& argv);  // cli/decode.cc
 int RunId(const std::vector<std::string>& argv);      // cli/id.cc
+int RunTrust(const std::vector<std::string>& argv);        // cli/trust.cc
+int RunShare(const std::vector<std::string>& argv);        // cli/collections.cc
+int RunImport(const std::vector<std::string>& argv);       // cli/collections.cc
+int RunCollections(const std::vector<std::string>& argv);  // cli/collections.cc
 
 }  // namespace ikewot::cli
