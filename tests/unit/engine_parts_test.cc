@@ -7,6 +7,7 @@
 #include "core/engine/cookie.h"
 #include "core/engine/datagram.h"
 #include "core/engine/fragments.h"
+#include "core/engine/nat_detection.h"
 #include "core/engine/probe_result.h"
 #include "core/engine/rate_limiter.h"
 #include "core/engine/retransmit.h"
@@ -302,6 +303,37 @@ TEST(VirtualNetworkTest, SeededLossIsReproducible) {
   EXPECT_GT(first.size(), 20u);
   EXPECT_LT(first.size(), 90u);
   EXPECT_FALSE(std::is_sorted(first.begin(), first.end()));  // jitter reorders
+}
+
+}  // namespace
+}  // namespace ikewot::engine
+
+namespace ikewot::engine {
+namespace {
+
+TEST(NatDetectionTest, HashMatchesRfcConstructionAndDetectsRewrites) {
+  Endpoint initiator = Endpoint::V4(10, 0, 0, 2, 500),
+           responder = Endpoint::V4(198, 51, 100, 1, 500);
+  // SHA-1(SPIi | SPIr | IP | port) computed independently (Python hashlib): 0x0102030405060708,
+  // 0, 10.0.0.2, 500.
+  Result<Bytes> h = NatDetectionHash(0x0102030405060708, 0, initiator);
+  ASSERT_TRUE(h.ok());
+  EXPECT_EQ(h->size(), kNatDetectionHashSize);
+  EXPECT_EQ(ToHex(*h), "bfe5d53254194a35aadbc5bafafc4a807a30ad68");
+  EXPECT_FALSE(NatDetectionHash(1, 0, Endpoint{Bytes{1, 2, 3}, 500}).ok());
+
+  // Request seen by the responder without a NAT: both hashes match.
+  Bytes src = *NatDetectionHash(7, 0, initiator), dst = *NatDetectionHash(7, 0, responder);
+  Result<NatDetectionResult> r =
+      EvaluateNatDetection(7, 0, Datagram{responder, initiator, {}}, {src}, dst);
+  ASSERT_TRUE(r.ok());
+  EXPECT_FALSE(r->peer_behind_nat);
+  EXPECT_FALSE(r->local_behind_nat);
+  // The same request after a NAT rewrote the source.
+  r = EvaluateNatDetection(7, 0, Datagram{responder, Endpoint::V4(203, 0, 113, 5, 40000), {}},
+                           {src}, dst);
+  EXPECT_TRUE(r->peer_behind_nat);
+  EXPECT_FALSE(r->local_behind_nat);
 }
 
 }  // namespace
