@@ -152,6 +152,11 @@ EOF
     ip -n "$NS_B" addr add 192.0.2.2/24 dev ikw-b0
     ip -n "$NS_A" link set ikw-a0 up
     ip -n "$NS_B" link set ikw-b0 up
+    if ((LIBIPSEC)); then
+      # kernel-libipsec routes the inner traffic with these as source.
+      ip -n "$NS_A" addr add 198.51.100.1/32 dev lo
+      ip -n "$NS_B" addr add 203.0.113.1/32 dev lo
+    fi
     if ((COOKIE)); then
       # Second address for the half-open IKE_SA that switches cookies on.
       ip -n "$NS_A" addr add 192.0.2.3/24 dev ikw-a0
