@@ -4,8 +4,10 @@
 charon (strongSwan 5.9.8, filelog `ike = 4`) dumps every derived secret as
     NN[IKE] <ikw|1> SKEYSEED => 32 bytes @ 0x...
     NN[IKE] <ikw|1>    0: CD 59 00 34 ...  ascii
-The keys are taken from charon-initiator.log; charon-responder.log must hold
-an identical derivation (checked). Values that charon does not log directly
+The keys are taken from charon-initiator.log; when the responder is charon
+too, charon-responder.log must hold an identical derivation (checked). A
+libreswan responder (pluto) keeps its keys inside NSS and never logs them, so
+there only the recomputations below check the values. Values that charon does not log directly
 are recovered and then checked against the logged ones:
   IKEv2: SPIs and nonces come from the two logged AUTH inputs
          ("octets = message + nonce + prf(Sk_px, IDx')", RFC 7296 2.15);
@@ -159,13 +161,15 @@ def matching_block(blocks, reference, fields):
 
 
 def ikev2(case_dir, init_dumps, init_msgs, resp_dumps):
+    """resp_dumps is None when the responder's log has no key dumps."""
     blocks = [b for b in key_blocks(init_dumps, IKEV2_KEYS) if "sk_pr" in b]
     if len(blocks) != 1:
         sys.exit("expected one IKEv2 key derivation in initiator log, got %d" %
                  len(blocks))
     keys = blocks[0]
     fields = [name for _, name in IKEV2_KEYS]
-    if not matching_block(key_blocks(resp_dumps, IKEV2_KEYS), keys, fields):
+    if resp_dumps is not None and \
+            not matching_block(key_blocks(resp_dumps, IKEV2_KEYS), keys, fields):
         sys.exit("responder log has no derivation equal to the initiator's")
     suite = selected_proposal(init_msgs)
     encr, integ, prf_name, group = split_suite(suite)
@@ -244,7 +248,8 @@ def ikev1(case_dir, init_dumps, init_msgs, resp_dumps):
     if key_dumps:
         keys["encryption_key"] = key_dumps[0].data
     fields = [name for _, name in IKEV1_KEYS if name != "encryption_key"]
-    if not matching_block(key_blocks(resp_dumps, IKEV1_KEYS), keys, fields):
+    if resp_dumps is not None and \
+            not matching_block(key_blocks(resp_dumps, IKEV1_KEYS), keys, fields):
         sys.exit("responder log has no derivation equal to the initiator's")
     suite = selected_proposal(init_msgs)
     encr, integ, prf_name, group = split_suite(suite)
@@ -292,17 +297,26 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("case_dir")
     parser.add_argument("--ike-version", type=int, choices=(1, 2), required=True)
+    parser.add_argument("--responder-log", default="charon-responder.log")
+    parser.add_argument("--responder-kind", choices=("charon", "pluto"),
+                        default="charon")
     args = parser.parse_args()
     init_dumps, init_msgs = parse_log(
         os.path.join(args.case_dir, "charon-initiator.log"))
-    resp_dumps, _ = parse_log(
-        os.path.join(args.case_dir, "charon-responder.log"))
+    resp_dumps = None
+    if args.responder_kind == "charon":
+        resp_dumps, _ = parse_log(
+            os.path.join(args.case_dir, args.responder_log))
     if args.ike_version == 2:
         result = ikev2(args.case_dir, init_dumps, init_msgs, resp_dumps)
     else:
         result = ikev1(args.case_dir, init_dumps, init_msgs, resp_dumps)
-    result["source"] = ("charon-initiator.log, confirmed by "
-                        "charon-responder.log (strongSwan 5.9.8)")
+    if resp_dumps is not None:
+        result["source"] = ("charon-initiator.log (strongSwan 5.9.8), "
+                            "confirmed by %s" % args.responder_log)
+    else:
+        result["source"] = ("charon-initiator.log (strongSwan 5.9.8); the "
+                            "libreswan responder does not log keys (NSS)")
     with open(os.path.join(args.case_dir, "keys.json"), "w") as out:
         json.dump(result, out, indent=2)
         out.write("\n")
