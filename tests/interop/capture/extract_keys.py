@@ -54,6 +54,8 @@ IKEV1_KEYS = [
     ("SKEYID_e", "skeyid_e"), ("encryption key Ka", "encryption_key"),
 ]
 AUTH_OCTETS = "octets = message + nonce + prf(Sk_px, IDx')"
+SUMMARY_RE = re.compile(
+    r"^(?:generating|parsed) (\w+) (request|response) (\d+) \[ (.*?) ?\]$")
 IKEV2_SK = 46
 IKEV2_SKF = 53
 IKEV1_KE = 4
@@ -160,6 +162,25 @@ def matching_block(blocks, reference, fields):
     return False
 
 
+def charon_payload_summaries(messages):
+    """{"IKE_AUTH request 1": "IDi CERT ..."} from charon's message lines.
+
+    charon lists the payloads of each message it generates or parses, the
+    inner payloads for SK-protected ones. Lines of single RFC 7383 fragments
+    ("EF(1/5)") are skipped: the reassembled message has its own line. For a
+    repeated message (IKE_SA_INIT after COOKIE or INVALID_KE_PAYLOAD) the last
+    line wins, which is the one that belongs to the established SA.
+    """
+    summaries = {}
+    for text in messages:
+        match = SUMMARY_RE.match(text)
+        if not match or match.group(4).startswith("EF("):
+            continue
+        key = "%s %s %s" % match.group(1, 2, 3)
+        summaries[key] = match.group(4)
+    return summaries
+
+
 def ikev2(case_dir, init_dumps, init_msgs, resp_dumps):
     """resp_dumps is None when the responder's log has no key dumps."""
     blocks = [b for b in key_blocks(init_dumps, IKEV2_KEYS) if "sk_pr" in b]
@@ -220,6 +241,7 @@ def ikev2(case_dir, init_dumps, init_msgs, resp_dumps):
         "ike_sa_init_request": init_req[0],
         "ike_sa_init_response": init_resp[0],
         "sk_protected": protected,
+        "charon_payloads": charon_payload_summaries(init_msgs),
         "notes": ("AEAD suites have no SK_ai/SK_ar (empty) and SK_ei/SK_er "
                   "end with the 4-octet GCM salt (RFC 5282 7.1) or "
                   "ChaCha20-Poly1305 salt (RFC 7634 2)."
