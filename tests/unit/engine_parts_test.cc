@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "core/crypto/random.h"
+#include "core/crypto/transforms.h"
+#include "core/engine/auth_octets.h"
 #include "core/engine/cookie.h"
 #include "core/engine/datagram.h"
 #include "core/engine/fragments.h"
@@ -334,6 +336,29 @@ TEST(NatDetectionTest, HashMatchesRfcConstructionAndDetectsRewrites) {
                            {src}, dst);
   EXPECT_TRUE(r->peer_behind_nat);
   EXPECT_FALSE(r->local_behind_nat);
+}
+
+}  // namespace
+}  // namespace ikewot::engine
+
+namespace ikewot::engine {
+namespace {
+
+// Expected values computed independently with Python's hmac module (HMAC-SHA-256), using the
+// SK_pi of the strongSwan x25519/AES-GCM vector as the key.
+TEST(AuthOctetsTest, SignedOctetsAndNullAuthMatchRfcConstruction) {
+  Bytes sk_pi = *FromHex("2ebfd01dc5b762fed0f8e41d2427bd15f09fb257d452b7e846e8d694b6098104");
+  Bytes id_body = Concat({Bytes{2, 0, 0, 0}, AsBytes("gw.example")});  // ID_FQDN
+  Result<Bytes> octets = AuthSignedOctets(crypto::kPrfHmacSha2_256, AsBytes("message-one"),
+                                          AsBytes("nonce-r"), sk_pi, id_body);
+  ASSERT_TRUE(octets.ok());
+  EXPECT_EQ(ToHex(*octets),
+            "6d6573736167652d6f6e656e6f6e63652d72500e93fa97dc0da409177fa0b7d9b108391a296457c6e43f"
+            "5577df2e784f2da2");
+  Result<Bytes> null_auth = NullAuthData(crypto::kPrfHmacSha2_256, sk_pi, *octets);
+  ASSERT_TRUE(null_auth.ok());
+  EXPECT_EQ(ToHex(*null_auth), "d777f1277cc50e76116cf09e84892f13741e4e767ef66bb0fb956dd50ca3dd4c");
+  EXPECT_FALSE(AuthSignedOctets(999, {}, {}, sk_pi, id_body).ok());
 }
 
 }  // namespace
