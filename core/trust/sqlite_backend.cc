@@ -1,0 +1,528 @@
+// SQLite TrustBackend, the default store in HOME/trust.db.
+//
+// Durability: WAL journal with synchronous=FULL. A transaction is reported committed only after
+// its WAL frames are fsync'ed, so it survives kill -9 and power loss alike. (NORMAL+WAL would
+// already survive kill -9 -- the WAL is in the page cache and SQLite recovers it on the next
+// open -- but could lose the last commits on power loss; trust decisions are rare and small,
+// and one fsync per commit is cheap, so FULL it is.) tests/unit/trust_crash_test.cc kills a
+// writer with SIGKILL at random moments and checks that every commit it reported is there.
+#include <sqlite3.h>
+
+#include "core/trust/backend.h"
+#include "core/trust/sqlite_db.h"
+
+namespace ikewot::trust {
+namespace {
+
+constexpr int64_t kSchemaVersion = 1;
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE schema_version (version INTEGER NOT NULL);
+CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE identities (
+  identity TEXT NOT NULL, fp BLOB NOT NULL, refs INTEGER NOT NULL,
+  PRIMARY KEY (identity, fp)) WITHOUT ROWID;
+CREATE INDEX identities_by_fp ON identities (fp);
+CREATE TABLE local_entries (
+  fp BLOB PRIMARY KEY, der BLOB NOT NULL, verdict INTEGER NOT NULL, policy BLOB NOT NULL,
+  decided_at INTEGER NOT NULL, note TEXT NOT NULL, ike_id TEXT NOT NULL,
+  endorsement BLOB NOT NULL) WITHOUT ROWID;
+CREATE TABLE collections (
+  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, signer_fp BLOB NOT NULL UNIQUE,
+  signer_der BLOB NOT NULL, signer_subject TEXT NOT NULL, sequence INTEGER NOT NULL,
+  created INTEGER NOT NULL, imported_at INTEGER NOT NULL, enabled INTEGER NOT NULL,
+  cond_kind INTEGER NOT NULL, cond_peer TEXT NOT NULL, cond_from INTEGER NOT NULL,
+  cond_until INTEGER NOT NULL, max_depth INTEGER NOT NULL, signer_override INTEGER NOT NULL,
+  encrypted INTEGER NOT NULL, content_hash BLOB NOT NULL, entry_count INTEGER NOT NULL,
+  removal_count INTEGER NOT NULL);
+CREATE TABLE collection_entries (
+  collection_id INTEGER NOT NULL REFERENCES collections (id), fp BLOB NOT NULL,
+  signed_entry BLOB NOT NULL, PRIMARY KEY (collection_id, fp)) WITHOUT ROWID;
+CREATE INDEX collection_entries_by_fp ON collection_entries (fp);
+CREATE TABLE removals (
+  collection_id INTEGER NOT NULL REFERENCES collections (id), fp BLOB NOT NULL,
+  PRIMARY KEY (collection_id, fp)) WITHOUT ROWID;
+CREATE INDEX removals_by_fp ON removals (fp);
+CREATE TABLE signer_sequences (signer_fp BLOB PRIMARY KEY, sequence INTEGER NOT NULL)
+  WITHOUT ROWID;
+CREATE TABLE shared (fp BLOB PRIMARY KEY, withdrawn INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE events (
+  id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind TEXT NOT NULL,
+  subject TEXT NOT NULL, detail TEXT NOT NULL);
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+  BEGIN SELECT RAISE(ABORT, 'the trust event log is append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+  BEGIN SELECT RAISE(ABORT, 'the trust event log is append-only'); END;
+)sql";
+
+#define IKEWOT_ASSIGN_STMT(var, db, sql)               \
+  auto var##_result = (db)->Prepare(sql);              \
+  if (!var##_result.ok()) return var##_result.error(); \
+  sqlite::Statement& var = *var##_result
+
+Error Corrupt(const std::string& what, const Error& why) {
+  return MakeError(ErrorCode::kBadValue,
+                   "trust store row is corrupt (" + what + "): " + why.message);
+}
+
+class SqliteBackend final : public TrustBackend {
+ public:
+  explicit SqliteBackend(std::unique_ptr<sqlite::Database> db) : db_(std::move(db)) {}
+
+  Status Init() {
+    sqlite3_busy_timeout(db_->handle(), 10000);
+    IKEWOT_RETURN_IF_ERROR(db_->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"));
+    return Transaction([this]() -> Status {
+      IKEWOT_ASSIGN_STMT(exists, db_,
+                         "SELECT count(*) FROM sqlite_master WHERE type='table' AND "
+                         "name='schema_version'");
+      auto row = exists.Step();
+      if (!row.ok()) return row.error();
+      if (exists.Int(0) == 0) {
+        IKEWOT_RETURN_IF_ERROR(db_->Exec(kSchema));
+        IKEWOT_ASSIGN_STMT(insert, db_, "INSERT INTO schema_version (version) VALUES (?)");
+        return insert.Bind(1, kSchemaVersion).Run();
+      }
+      IKEWOT_ASSIGN_STMT(version, db_, "SELECT version FROM schema_version");
+      auto has = version.Step();
+      if (!has.ok()) return has.error();
+      if (!*has || version.Int(0) != kSchemaVersion) {
+        return MakeError(ErrorCode::kUnsupported,
+                         "trust store schema version " +
+                             (*has ? std::to_string(version.Int(0)) : std::string("(none)")) +
+                             " is not the version this ikewot understands (" +
+                             std::to_string(kSchemaVersion) + ")");
+      }
+      return Status::Ok();
+    });
+  }
+
+  Status Transaction(const std::function<Status()>& body) override {
+    if (depth_ > 0) return body();
+    IKEWOT_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
+    ++depth_;
+    Status s = body();
+    --depth_;
+    if (s.ok()) {
+      s = db_->Exec("COMMIT");
+      if (s.ok()) return s;
+    }
+    Status rolled_back = db_->Exec("ROLLBACK");
+    (void)rolled_back;  // the body's error is the one worth reporting
+    return s;
+  }
+
+  Result<std::optional<std::string>> GetSetting(std::string_view key) override {
+    IKEWOT_ASSIGN_STMT(q, db_, "SELECT value FROM settings WHERE key = ?");
+    q.BindText(1, key);
+    auto row = q.Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return std::optional<std::string>();
+    return std::optional<std::string>(q.Text(0));
+  }
+
+  Status PutSetting(std::string_view key, std::string_view value) override {
+    IKEWOT_ASSIGN_STMT(q, db_, "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)");
+    return q.BindText(1, key).BindText(2, value).Run();
+  }
+
+  Result<std::optional<LocalEntry>> GetLocal(ByteView fingerprint) override {
+    IKEWOT_ASSIGN_STMT(q, db_,
+                       "SELECT der, verdict, policy, decided_at, note, ike_id, endorsement "
+                       "FROM local_entries WHERE fp = ?");
+    q.Bind(1, fingerprint);
+    auto row = q.Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return std::optional<LocalEntry>();
+    auto entry = ReadLocal(q);
+    if (!entry.ok()) return entry.error();
+    return std::optional<LocalEntry>(std::move(*entry));
+  }
+
+  Result<std::vector<LocalEntry>> ListLocal() override {
+    IKEWOT_ASSIGN_STMT(q, db_,
+                       "SELECT der, verdict, policy, decided_at, note, ike_id, endorsement "
+                       "FROM local_entries ORDER BY decided_at, fp");
+    std::vector<LocalEntry> out;
+    while (true) {
+      auto row = q.Step();
+      if (!row.ok()) return row.error();
+      if (!*row) return out;
+      auto entry = ReadLocal(q);
+      if (!entry.ok()) return entry.error();
+      out.push_back(std::move(*entry));
+    }
+  }
+
+  Status PutLocal(const LocalEntry& e) override {
+    auto old = GetLocal(e.fingerprint());
+    if (!old.ok()) return old.error();
+    if (*old) IKEWOT_RETURN_IF_ERROR(Unindex((*old)->identities(), e.fingerprint()));
+    IKEWOT_ASSIGN_STMT(q, db_,
+                       "INSERT OR REPLACE INTO local_entries (fp, der, verdict, policy, "
+                       "decided_at, note, ike_id, endorsement) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+    auto policy = EncodePolicy(e.policy);
+    if (!policy.ok()) return policy.error();
+    q.Bind(1, e.fingerprint())
+        .Bind(2, e.certificate)
+        .Bind(3, static_cast<int64_t>(e.verdict))
+        .Bind(4, *policy)
+        .Bind(5, e.decided_at)
+        .BindText(6, e.note)
+        .BindText(7, e.ike_id)
+        .Bind(8, e.endorsement);
+    IKEWOT_RETURN_IF_ERROR(q.Run());
+    return Index(e.identities(), e.fingerprint());
+  }
+
+  Result<bool> DeleteLocal(ByteView fingerprint) override {
+    auto old = GetLocal(fingerprint);
+    if (!old.ok()) return old.error();
+    if (!*old) return false;
+    IKEWOT_RETURN_IF_ERROR(Unindex((*old)->identities(), fingerprint));
+    IKEWOT_ASSIGN_STMT(q, db_, "DELETE FROM local_entries WHERE fp = ?");
+    IKEWOT_RETURN_IF_ERROR(q.Bind(1, fingerprint).Run());
+    return true;
+  }
+
+  Result<std::vector<CollectionInfo>> ListCollections() override {
+    IKEWOT_ASSIGN_STMT(q, db_,
+                       "SELECT id, name, signer_fp, signer_der, signer_subject, sequence, "
+                       "created, imported_at, enabled, cond_kind, cond_peer, cond_from, "
+                       "cond_until, max_depth, signer_override, encrypted, content_hash, "
+                       "entry_count, removal_count FROM collections ORDER BY id");
+    std::vector<CollectionInfo> out;
+    while (true) {
+      auto row = q.Step();
+      if (!row.ok()) return row.error();
+      if (!*row) return out;
+      CollectionInfo c;
+      c.id = q.Int(0);
+      c.name = q.Text(1);
+      c.signer_fingerprint = q.Blob(2);
+      c.signer_certificate = q.Blob(3);
+      c.signer_subject = q.Text(4);
+      c.sequence = static_cast<uint64_t>(q.Int(5));
+      c.created = q.Int(6);
+      c.imported_at = q.Int(7);
+      c.enabled = q.Int(8) != 0;
+      c.condition.kind = static_cast<Condition::Kind>(q.Int(9));
+      c.condition.peer = q.Text(10);
+      c.condition.from = q.Int(11);
+      c.condition.until = q.Int(12);
+      c.max_depth = static_cast<uint32_t>(q.Int(13));
+      c.signer_override = q.Int(14) != 0;
+      c.encrypted = q.Int(15) != 0;
+      c.content_hash = q.Blob(16);
+      c.entry_count = static_cast<uint64_t>(q.Int(17));
+      c.removal_count = static_cast<uint64_t>(q.Int(18));
+      out.push_back(std::move(c));
+    }
+  }
+
+  Status PutCollection(CollectionInfo* info, const std::vector<EntryRef>& entries,
+                       const std::vector<Bytes>& removals) override {
+    info->entry_count = entries.size();
+    info->removal_count = removals.size();
+    if (info->id != 0) {
+      IKEWOT_RETURN_IF_ERROR(ClearCollection(info->id));
+      IKEWOT_RETURN_IF_ERROR(UpdateCollection(*info));
+      IKEWOT_ASSIGN_STMT(counts, db_,
+                         "UPDATE collections SET entry_count = ?, removal_count = ? "
+                         "WHERE id = ?");
+      IKEWOT_RETURN_IF_ERROR(counts.Bind(1, static_cast<int64_t>(entries.size()))
+                                 .Bind(2, static_cast<int64_t>(removals.size()))
+                                 .Bind(3, info->id)
+                                 .Run());
+    } else {
+      IKEWOT_ASSIGN_STMT(q, db_,
+                         "INSERT INTO collections (name, signer_fp, signer_der, signer_subject, "
+                         "sequence, created, imported_at, enabled, cond_kind, cond_peer, "
+                         "cond_from, cond_until, max_depth, signer_override, encrypted, "
+                         "content_hash, entry_count, removal_count) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      BindInfo(q, *info);
+      q.Bind(17, static_cast<int64_t>(entries.size()))
+          .Bind(18, static_cast<int64_t>(removals.size()));
+      IKEWOT_RETURN_IF_ERROR(q.Run());
+      info->id = db_->LastInsertRowid();
+    }
+    IKEWOT_ASSIGN_STMT(add, db_,
+                       "INSERT INTO collection_entries (collection_id, fp, signed_entry) "
+                       "VALUES (?, ?, ?)");
+    for (const EntryRef& e : entries) {
+      IKEWOT_RETURN_IF_ERROR(
+          add.Bind(1, info->id).Bind(2, e->cert.fingerprint).Bind(3, e->entry.der).Run());
+      IKEWOT_RETURN_IF_ERROR(Index(e->cert.identities, e->cert.fingerprint));
+    }
+    IKEWOT_ASSIGN_STMT(rm, db_, "INSERT INTO removals (collection_id, fp) VALUES (?, ?)");
+    for (const Bytes& fp : removals) {
+      IKEWOT_RETURN_IF_ERROR(rm.Bind(1, info->id).Bind(2, fp).Run());
+    }
+    return Status::Ok();
+  }
+
+  Status UpdateCollection(const CollectionInfo& info) override {
+    IKEWOT_ASSIGN_STMT(q, db_,
+                       "UPDATE collections SET name = ?, signer_fp = ?, signer_der = ?, "
+                       "signer_subject = ?, sequence = ?, created = ?, imported_at = ?, "
+                       "enabled = ?, cond_kind = ?, cond_peer = ?, cond_from = ?, "
+                       "cond_until = ?, max_depth = ?, signer_override = ?, encrypted = ?, "
+                       "content_hash = ? WHERE id = ?");
+    BindInfo(q, info);
+    q.Bind(17, info.id);
+    IKEWOT_RETURN_IF_ERROR(q.Run());
+    if (sqlite3_changes(db_->handle()) != 1) {
+      return MakeError(ErrorCode::kNotFound, "no collection with id " + std::to_string(info.id));
+    }
+    return Status::Ok();
+  }
+
+  Result<bool> DeleteCollection(int64_t id) override {
+    IKEWOT_RETURN_IF_ERROR(ClearCollection(id));
+    IKEWOT_ASSIGN_STMT(q, db_, "DELETE FROM collections WHERE id = ?");
+    IKEWOT_RETURN_IF_ERROR(q.Bind(1, id).Run());
+    return sqlite3_changes(db_->handle()) == 1;
+  }
+
+  Result<std::vector<CollectionEntry>> EntriesFor(ByteView fingerprint) override {
+    IKEWOT_ASSIGN_STMT(q, db_,
+                       "SELECT collection_id, signed_entry FROM collection_entries WHERE fp = ? "
+                       "ORDER BY collection_id");
+    q.Bind(1, fingerprint);
+    std::vector<CollectionEntry> out;
+    while (true) {
+      auto row = q.Step();
+      if (!row.ok()) return row.error();
+      if (!*row) return out;
+      auto entry = ReadEntry(q.Blob(1));
+      if (!entry.ok()) return entry.error();
+      out.push_back(CollectionEntry{q.Int(0), std::move(*entry)});
+    }
+  }
+
+  Result<std::vector<EntryRef>> EntriesOf(int64_t collection_id) override {
+    IKEWOT_ASSIGN_STMT(q, db_,
+                       "SELECT signed_entry FROM collection_entries WHERE collection_id = ? "
+                       "ORDER BY fp");
+    q.Bind(1, collection_id);
+    std::vector<EntryRef> out;
+    while (true) {
+      auto row = q.Step();
+      if (!row.ok()) return row.error();
+      if (!*row) return out;
+      auto entry = ReadEntry(q.Blob(0));
+      if (!entry.ok()) return entry.error();
+      out.push_back(std::move(*entry));
+    }
+  }
+
+  Result<std::vector<Bytes>> RemovalsOf(int64_t collection_id) override {
+    IKEWOT_ASSIGN_STMT(q, db_, "SELECT fp FROM removals WHERE collection_id = ? ORDER BY fp");
+    q.Bind(1, collection_id);
+    std::vector<Bytes> out;
+    while (true) {
+      auto row = q.Step();
+      if (!row.ok()) return row.error();
+      if (!*row) return out;
+      out.push_back(q.Blob(0));
+    }
+  }
+
+  Result<std::vector<int64_t>> CollectionsRemoving(ByteView fingerprint) override {
+    IKEWOT_ASSIGN_STMT(q, db_, "SELECT collection_id FROM removals WHERE fp = ?");
+    q.Bind(1, fingerprint);
+    std::vector<int64_t> out;
+    while (true) {
+      auto row = q.Step();
+      if (!row.ok()) return row.error();
+      if (!*row) return out;
+      out.push_back(q.Int(0));
+    }
+  }
+
+  Result<std::vector<Bytes>> FingerprintsWithIdentity(std::string_view identity) override {
+    IKEWOT_ASSIGN_STMT(q, db_, "SELECT fp FROM identities WHERE identity = ? ORDER BY fp");
+    q.BindText(1, identity);
+    std::vector<Bytes> out;
+    while (true) {
+      auto row = q.Step();
+      if (!row.ok()) return row.error();
+      if (!*row) return out;
+      out.push_back(q.Blob(0));
+    }
+  }
+
+  Result<std::vector<std::string>> SharedIdentities() override {
+    IKEWOT_ASSIGN_STMT(q, db_,
+                       "SELECT identity FROM identities GROUP BY identity HAVING count(*) > 1 "
+                       "ORDER BY identity");
+    std::vector<std::string> out;
+    while (true) {
+      auto row = q.Step();
+      if (!row.ok()) return row.error();
+      if (!*row) return out;
+      out.push_back(q.Text(0));
+    }
+  }
+
+  Result<std::optional<uint64_t>> HighestSequence(ByteView signer) override {
+    IKEWOT_ASSIGN_STMT(q, db_, "SELECT sequence FROM signer_sequences WHERE signer_fp = ?");
+    q.Bind(1, signer);
+    auto row = q.Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return std::optional<uint64_t>();
+    return std::optional<uint64_t>(static_cast<uint64_t>(q.Int(0)));
+  }
+
+  Status SetHighestSequence(ByteView signer, uint64_t sequence) override {
+    IKEWOT_ASSIGN_STMT(q, db_,
+                       "INSERT OR REPLACE INTO signer_sequences (signer_fp, sequence) "
+                       "VALUES (?, ?)");
+    return q.Bind(1, signer).Bind(2, static_cast<int64_t>(sequence)).Run();
+  }
+
+  Result<std::vector<std::pair<Bytes, bool>>> SharedHistory() override {
+    IKEWOT_ASSIGN_STMT(q, db_, "SELECT fp, withdrawn FROM shared ORDER BY fp");
+    std::vector<std::pair<Bytes, bool>> out;
+    while (true) {
+      auto row = q.Step();
+      if (!row.ok()) return row.error();
+      if (!*row) return out;
+      out.emplace_back(q.Blob(0), q.Int(1) != 0);
+    }
+  }
+
+  Status PutShared(ByteView fingerprint, bool withdrawn) override {
+    IKEWOT_ASSIGN_STMT(q, db_, "INSERT OR REPLACE INTO shared (fp, withdrawn) VALUES (?, ?)");
+    return q.Bind(1, fingerprint).Bind(2, int64_t{withdrawn ? 1 : 0}).Run();
+  }
+
+  Status AppendEvent(Event* event) override {
+    IKEWOT_ASSIGN_STMT(q, db_,
+                       "INSERT INTO events (at, kind, subject, detail) VALUES (?, ?, ?, ?)");
+    IKEWOT_RETURN_IF_ERROR(q.Bind(1, event->at)
+                               .BindText(2, event->kind)
+                               .BindText(3, event->subject)
+                               .BindText(4, event->detail)
+                               .Run());
+    event->id = db_->LastInsertRowid();
+    return Status::Ok();
+  }
+
+  Result<std::vector<Event>> Events(int64_t after_id, size_t limit) override {
+    IKEWOT_ASSIGN_STMT(q, db_,
+                       "SELECT id, at, kind, subject, detail FROM events WHERE id > ? "
+                       "ORDER BY id LIMIT ?");
+    q.Bind(1, after_id).Bind(2, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
+    std::vector<Event> out;
+    while (true) {
+      auto row = q.Step();
+      if (!row.ok()) return row.error();
+      if (!*row) return out;
+      out.push_back(Event{q.Int(0), q.Int(1), q.Text(2), q.Text(3), q.Text(4)});
+    }
+  }
+
+ private:
+  static void BindInfo(sqlite::Statement& q, const CollectionInfo& c) {
+    q.BindText(1, c.name)
+        .Bind(2, c.signer_fingerprint)
+        .Bind(3, c.signer_certificate)
+        .BindText(4, c.signer_subject)
+        .Bind(5, static_cast<int64_t>(c.sequence))
+        .Bind(6, c.created)
+        .Bind(7, c.imported_at)
+        .Bind(8, int64_t{c.enabled ? 1 : 0})
+        .Bind(9, static_cast<int64_t>(c.condition.kind))
+        .BindText(10, c.condition.peer)
+        .Bind(11, c.condition.from)
+        .Bind(12, c.condition.until)
+        .Bind(13, static_cast<int64_t>(c.max_depth))
+        .Bind(14, int64_t{c.signer_override ? 1 : 0})
+        .Bind(15, int64_t{c.encrypted ? 1 : 0})
+        .Bind(16, c.content_hash);
+  }
+
+  static Result<LocalEntry> ReadLocal(const sqlite::Statement& q) {
+    LocalEntry e;
+    e.certificate = q.Blob(0);
+    auto cert = SummarizeCertificate(e.certificate);
+    if (!cert.ok()) return Corrupt("local certificate", cert.error());
+    e.cert = std::move(*cert);
+    const int64_t verdict = q.Int(1);
+    if (verdict < 0 || verdict > 2) {
+      return MakeError(ErrorCode::kBadValue, "trust store row has an unknown verdict");
+    }
+    e.verdict = static_cast<LocalVerdict>(verdict);
+    auto policy = DecodePolicy(q.Blob(2));
+    if (!policy.ok()) return Corrupt("local policy", policy.error());
+    e.policy = std::move(*policy);
+    e.decided_at = q.Int(3);
+    e.note = q.Text(4);
+    e.ike_id = q.Text(5);
+    e.endorsement = q.Blob(6);
+    return e;
+  }
+
+  static Result<EntryRef> ReadEntry(const Bytes& der) {
+    auto entry = ParseSignedEntry(der);
+    if (!entry.ok()) return Corrupt("collection entry", entry.error());
+    auto cert = SummarizeCertificate(entry->tbs.certificate);
+    if (!cert.ok()) return Corrupt("collection certificate", cert.error());
+    return EntryRef(
+        std::make_shared<const PreparedEntry>(PreparedEntry{std::move(*entry), std::move(*cert)}));
+  }
+
+  Status Index(const std::vector<std::string>& identities, ByteView fp) {
+    IKEWOT_ASSIGN_STMT(q, db_,
+                       "INSERT INTO identities (identity, fp, refs) VALUES (?, ?, 1) "
+                       "ON CONFLICT (identity, fp) DO UPDATE SET refs = refs + 1");
+    for (const std::string& id : identities) {
+      IKEWOT_RETURN_IF_ERROR(q.BindText(1, id).Bind(2, fp).Run());
+    }
+    return Status::Ok();
+  }
+
+  Status Unindex(const std::vector<std::string>& identities, ByteView fp) {
+    IKEWOT_ASSIGN_STMT(dec, db_,
+                       "UPDATE identities SET refs = refs - 1 WHERE identity = ? AND fp = ?");
+    IKEWOT_ASSIGN_STMT(gc, db_,
+                       "DELETE FROM identities WHERE identity = ? AND fp = ? AND refs <= 0");
+    for (const std::string& id : identities) {
+      IKEWOT_RETURN_IF_ERROR(dec.BindText(1, id).Bind(2, fp).Run());
+      IKEWOT_RETURN_IF_ERROR(gc.BindText(1, id).Bind(2, fp).Run());
+    }
+    return Status::Ok();
+  }
+
+  // Drops a collection's entries (unindexing their identities) and removals.
+  Status ClearCollection(int64_t id) {
+    auto entries = EntriesOf(id);
+    if (!entries.ok()) return entries.error();
+    for (const EntryRef& e : *entries) {
+      IKEWOT_RETURN_IF_ERROR(Unindex(e->cert.identities, e->cert.fingerprint));
+    }
+    {
+      IKEWOT_ASSIGN_STMT(q, db_, "DELETE FROM collection_entries WHERE collection_id = ?");
+      IKEWOT_RETURN_IF_ERROR(q.Bind(1, id).Run());
+    }
+    IKEWOT_ASSIGN_STMT(r, db_, "DELETE FROM removals WHERE collection_id = ?");
+    return r.Bind(1, id).Run();
+  }
+
+  std::unique_ptr<sqlite::Database> db_;
+  int depth_ = 0;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<TrustBackend>> OpenSqliteBackend(const std::string& path) {
+  auto db = sqlite::Database::Open(path);
+  if (!db.ok()) return db.error();
+  auto backend = std::make_unique<SqliteBackend>(std::move(*db));
+  IKEWOT_RETURN_IF_ERROR(backend->Init());
+  return std::unique_ptr<TrustBackend>(std::move(backend));
+}
+
+}  // namespace ikewot::trust
