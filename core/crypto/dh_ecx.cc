@@ -1,8 +1,9 @@
 // Curve25519 and Curve448 groups 31, 32 (RFC 8031, functions X25519/X448 of RFC 7748).
-#include <openssl/bn.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
+#include <algorithm>
+#include <array>
 #include <string>
 
 #include "core/crypto/dh_groups.h"
@@ -21,32 +22,71 @@ EcxParams ParamsFor(uint16_t group) {
   return group == kDhCurve25519 ? EcxParams{EVP_PKEY_X25519, 32} : EcxParams{EVP_PKEY_X448, 56};
 }
 
-// p = 2^255 - 19 or 2^448 - 2^224 - 1.
-Result<ossl::BnPtr> FieldPrime(uint16_t group) {
-  ossl::BnPtr p(BN_new());
-  ossl::BnPtr term(BN_new());
-  bool ok = p && term;
-  if (ok && group == kDhCurve25519) {
-    ok = BN_set_bit(p.get(), 255) == 1 && BN_sub_word(p.get(), 19) == 1;
-  } else if (ok) {
-    ok = BN_set_bit(p.get(), 448) == 1 && BN_set_bit(term.get(), 224) == 1 &&
-         BN_sub(p.get(), p.get(), term.get()) == 1 && BN_sub_word(p.get(), 1) == 1;
-  }
-  if (!ok) return ossl::CryptoError("ECX field prime");
-  return p;
+// Encodings u whose X25519/X448 result is all zero for every clamped scalar (RFC 7748 §6): the
+// points of order dividing the cofactor, on the curve or its twist. Little-endian.
+//
+// X25519 ignores bit 255 (RFC 7748 §5), so after clearing it u < 2^255 = p + 19, and the only
+// non-canonical encodings are p + 0..18. The small-order residues are 0, 1, p-1 and the two
+// points of order 8, so the complete list is those five plus p (= 0) and p+1 (= 1).
+// X448 uses all 448 bits; u >= p reduces to 0..2^224, so the residues {0, 1, p-1} give the
+// five encodings 0, 1, p-1, p, p+1.
+using Encoding25519 = std::array<uint8_t, 32>;
+using Encoding448 = std::array<uint8_t, 56>;
+
+constexpr Encoding25519 Curve25519PrimePlus(int delta) {  // p + delta for delta in -1..1
+  Encoding25519 e{};
+  for (auto& b : e) b = 0xff;
+  e[0] = static_cast<uint8_t>(0xed + delta);
+  e[31] = 0x7f;
+  return e;
 }
 
-// u-coordinates (mod p) of the points whose multiple by any clamped scalar is the identity,
-// i.e. whose X25519/X448 output is all zero (RFC 7748 §6): for Curve448 {0, 1, p-1}; for
-// Curve25519 additionally the two points of order 8. Hex, big-endian.
-constexpr const char* kCurve25519Order8[] = {
-    "00b8495f16056286fdb1329ceb8d09da6ac49ff1fae35616aeb8413b7c7aebe0",
-    "57119fd0dd4e22d8868e1c58c45c44045bef839c55b1d0b1248c50a3bc959c5f"};
+constexpr Encoding448 Curve448PrimePlus(int delta) {  // p + delta for delta in -1..1
+  Encoding448 e{};
+  for (auto& b : e) b = 0xff;
+  e[28] = 0xfe;
+  if (delta == -1) e[0] = 0xfe;
+  if (delta == 1) {
+    for (int i = 0; i < 28; ++i) e[i] = 0x00;
+    e[28] = 0xff;
+  }
+  return e;
+}
+
+constexpr Encoding25519 kSmallOrder25519[] = {
+    {},   // 0
+    {1},  // 1
+    {0xe0, 0xeb, 0x7a, 0x7c, 0x3b, 0x41, 0xb8, 0xae, 0x16, 0x56, 0xe3,
+     0xfa, 0xf1, 0x9f, 0xc4, 0x6a, 0xda, 0x09, 0x8d, 0xeb, 0x9c, 0x32,
+     0xb1, 0xfd, 0x86, 0x62, 0x05, 0x16, 0x5f, 0x49, 0xb8, 0x00},  // order 8
+    {0x5f, 0x9c, 0x95, 0xbc, 0xa3, 0x50, 0x8c, 0x24, 0xb1, 0xd0, 0xb1,
+     0x55, 0x9c, 0x83, 0xef, 0x5b, 0x04, 0x44, 0x5c, 0xc4, 0x58, 0x1c,
+     0x8e, 0x86, 0xd8, 0x22, 0x4e, 0xdd, 0xd0, 0x9f, 0x11, 0x57},  // order 8
+    Curve25519PrimePlus(-1),
+    Curve25519PrimePlus(0),
+    Curve25519PrimePlus(1),
+};
+
+constexpr Encoding448 kSmallOrder448[] = {
+    {}, {1}, Curve448PrimePlus(-1), Curve448PrimePlus(0), Curve448PrimePlus(1)};
+
+bool HasSmallOrder(uint16_t group, ByteView u) {
+  if (group == kDhCurve25519) {
+    Encoding25519 masked;
+    std::copy(u.begin(), u.end(), masked.begin());
+    masked[31] &= 0x7f;
+    return std::find(std::begin(kSmallOrder25519), std::end(kSmallOrder25519), masked) !=
+           std::end(kSmallOrder25519);
+  }
+  Encoding448 value;
+  std::copy(u.begin(), u.end(), value.begin());
+  return std::find(std::begin(kSmallOrder448), std::end(kSmallOrder448), value) !=
+         std::end(kSmallOrder448);
+}
 
 class EcxKeyExchange final : public KeyExchange {
  public:
-  EcxKeyExchange(uint16_t group, ossl::PkeyPtr key, ossl::BnPtr p)
-      : KeyExchange(group), key_(std::move(key)), p_(std::move(p)) {}
+  EcxKeyExchange(uint16_t group, ossl::PkeyPtr key) : KeyExchange(group), key_(std::move(key)) {}
 
   Status ExportPublic(size_t size) {
     public_value_.resize(size);
@@ -63,9 +103,9 @@ class EcxKeyExchange final : public KeyExchange {
       return InvalidPublicKey(group(), "must be " + std::to_string(params.size) + " octets, got " +
                                            std::to_string(peer_public.size()));
     }
-    auto small = HasSmallOrder(peer_public);
-    if (!small.ok()) return small.error();
-    if (*small) return InvalidPublicKey(group(), "point of small order (all-zero shared secret)");
+    if (HasSmallOrder(group(), peer_public)) {
+      return InvalidPublicKey(group(), "point of small order (all-zero shared secret)");
+    }
 
     ossl::PkeyPtr peer(EVP_PKEY_new_raw_public_key(params.pkey_type, nullptr, peer_public.data(),
                                                    peer_public.size()));
@@ -92,43 +132,13 @@ class EcxKeyExchange final : public KeyExchange {
   }
 
  private:
-  // Reduces the little-endian u-coordinate mod p (X25519 ignores the top bit, RFC 7748 §5) and
-  // compares it with the small-order set. Public data: no constant-time concern.
-  Result<bool> HasSmallOrder(ByteView peer_public) const {
-    Bytes u(peer_public.begin(), peer_public.end());
-    if (group() == kDhCurve25519) u.back() &= 0x7f;
-    ossl::BnPtr value(BN_lebin2bn(u.data(), static_cast<int>(u.size()), nullptr));
-    ossl::BnPtr p_minus_1(BN_dup(p_.get()));
-    ossl::BnCtxPtr ctx(BN_CTX_new());
-    if (!value || !p_minus_1 || !ctx || BN_sub_word(p_minus_1.get(), 1) != 1 ||
-        BN_nnmod(value.get(), value.get(), p_.get(), ctx.get()) != 1) {
-      return ossl::CryptoError("ECX u-coordinate reduction");
-    }
-    if (BN_is_zero(value.get()) || BN_is_one(value.get()) ||
-        BN_cmp(value.get(), p_minus_1.get()) == 0) {
-      return true;
-    }
-    if (group() == kDhCurve25519) {
-      for (const char* hex : kCurve25519Order8) {
-        BIGNUM* raw = nullptr;
-        if (BN_hex2bn(&raw, hex) == 0) return ossl::CryptoError("ECX small-order table");
-        ossl::BnPtr point(raw);
-        if (BN_cmp(value.get(), point.get()) == 0) return true;
-      }
-    }
-    return false;
-  }
-
   ossl::PkeyPtr key_;
-  ossl::BnPtr p_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<KeyExchange>> CreateEcxKeyExchange(uint16_t group, Rng& rng) {
   const EcxParams params = ParamsFor(group);
-  auto p = FieldPrime(group);
-  if (!p.ok()) return p.error();
   // RFC 7748 §6: the private key is random octets; clamping happens inside X25519/X448.
   uint8_t private_key[56];
   rng.Fill(std::span<uint8_t>(private_key, params.size));
@@ -136,7 +146,7 @@ Result<std::unique_ptr<KeyExchange>> CreateEcxKeyExchange(uint16_t group, Rng& r
       EVP_PKEY_new_raw_private_key(params.pkey_type, nullptr, private_key, params.size));
   OPENSSL_cleanse(private_key, sizeof(private_key));
   if (!key) return ossl::CryptoError("ECX private key");
-  auto kex = std::make_unique<EcxKeyExchange>(group, std::move(key), std::move(*p));
+  auto kex = std::make_unique<EcxKeyExchange>(group, std::move(key));
   IKEWOT_RETURN_IF_ERROR(kex->ExportPublic(params.size));
   return std::unique_ptr<KeyExchange>(std::move(kex));
 }
