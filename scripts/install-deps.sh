@@ -16,8 +16,11 @@ packages=(
   pybind11-dev python3-dev python3-pybind11 python3-networkx python3-matplotlib python3-pandas
   python3-numpy python3-pytest python3-scipy
   # real peers, captures and network test hosts
-  strongswan strongswan-swanctl charon-systemd libstrongswan-standard-plugins
+  strongswan strongswan-swanctl libstrongswan-standard-plugins
   libstrongswan-extra-plugins libcharon-extra-plugins tshark ike-scan nftables iproute2 iputils-ping
+  # libreswan's pluto runs from the unpacked .deb (it conflicts with strongswan); these are its
+  # runtime needs beyond what strongswan pulls in
+  libnss3-tools libldns3 libevent-pthreads-2.1-7
 )
 
 sudo_cmd=()

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <cctype>
 #include <cstdint>
 #include <filesystem>
@@ -66,7 +67,11 @@ constexpr std::string_view kRegenerateHint =
     "; regenerate with sudo tests/interop/capture/capture-strongswan.sh (see "
     "docs/test-vectors.md)";
 
-fs::path VectorRoot() { return fs::path(IKEWOT_TEST_DATA_DIR); }
+// IKEWOT_VECTOR_ROOT points the test at a fresh capture (scripts/main.sh checks a live one).
+fs::path VectorRoot() {
+  const char* override_root = std::getenv("IKEWOT_VECTOR_ROOT");
+  return fs::path(override_root && *override_root ? override_root : IKEWOT_TEST_DATA_DIR);
+}
 
 Result<Bytes> ReadFileBytes(const fs::path& path) {
   std::ifstream in(path, std::ios::binary);
