@@ -70,6 +70,8 @@ struct Policy {
   uint32_t max_invalid_ke_retries = 2;
   uint32_t max_cookie_retries = 2;
 
+  // Vendor ID payloads we send in IKE_SA_INIT responses (none by default).
+  std::vector<Bytes> vendor_ids;
   // Responder side: answer AUTH-less probe requests with IDr, CERT, AUTH.
   bool allow_probes = true;
   // Responder side: CERTREQ is always honoured; our certificate is sent when asked or probed.

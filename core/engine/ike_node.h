@@ -1,0 +1,108 @@
+// IkeNode: one node's IKE endpoint as a sans-I/O object. It owns many IKE SAs, dispatches
+// received datagrams by SPI, answers IKE_SA_INIT statelessly until a request deserves state
+// (cookies under load, NO_PROPOSAL_CHOSEN, INVALID_KE_PAYLOAD), rate-limits our probes per
+// target, counts every silent drop, and remembers per peer what probes learned.
+//
+// Driving it (the driver's whole job):
+//   node.HandleDatagram(datagram, now);   // for each received UDP datagram
+//   node.HandleTimeout(now);              // when now >= node.NextDeadline()
+//   for (auto& d : node.TakeOutgoing()) send(d);
+//   for (auto& e : node.TakeEvents()) react(e);
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/base/rng.h"
+#include "core/base/time.h"
+#include "core/engine/cookie.h"
+#include "core/engine/datagram.h"
+#include "core/engine/events.h"
+#include "core/engine/ike_sa.h"
+#include "core/engine/policy.h"
+#include "core/engine/rate_limiter.h"
+
+namespace ikewot::engine {
+
+struct NodeConfig {
+  // How we answer peers that initiate to us.
+  Policy responder_policy;
+  bool accept_incoming = true;
+  CookiePolicy cookies;
+  ProbeRatePolicy probe_rate;
+  size_t max_sas = 4096;
+};
+
+// What earlier exchanges taught us about a peer (the patent's "further information", used to
+// avoid proposal conflicts and INVALID_KE round trips next time).
+struct PeerKnowledge {
+  std::optional<IkeSuiteChoice> chosen_suite;
+  std::optional<uint16_t> ke_group;  // the group that worked (or the one INVALID_KE asked for)
+  bool nat_detected = false;
+  bool fragmentation_supported = false;
+  bool needed_fallback = false;
+  std::vector<std::string> vendors;
+};
+
+class IkeNode {
+ public:
+  IkeNode(NodeConfig config, Rng& rng);
+
+  // Starts the partial negotiation toward `remote`. kLimitExceeded when the per-target limiter
+  // refuses. Without an identity an AUTH-less probe is sent; with probe_with_auth and no
+  // identity an ephemeral ECDSA P-256 key and self-signed certificate are made.
+  Result<SaHandle> StartProbe(Endpoint local, Endpoint remote, Policy policy, TimePoint now);
+  // Full IKE_AUTH with mutual authentication and a CHILD SA.
+  Result<SaHandle> Connect(Endpoint local, Endpoint remote, Policy policy, TimePoint now);
+  Status Delete(SaHandle sa, TimePoint now);
+  Status CheckLiveness(SaHandle sa, TimePoint now);
+
+  void HandleDatagram(const Datagram& datagram, TimePoint now);
+  TimePoint NextDeadline() const;
+  void HandleTimeout(TimePoint now);
+  std::vector<Datagram> TakeOutgoing() { return std::exchange(outgoing_, {}); }
+  std::vector<Event> TakeEvents() { return std::exchange(events_, {}); }
+
+  const NodeCounters& counters() const { return counters_; }
+  const PeerKnowledge* KnowledgeOf(const Bytes& address) const;
+  const IkeSa* Find(SaHandle sa) const;
+  size_t sa_count() const { return sas_.size(); }
+  uint32_t half_open_count() const { return half_open_.total(); }
+
+ private:
+  Result<SaHandle> StartInitiator(Mode mode, Endpoint local, Endpoint remote, Policy policy,
+                                  TimePoint now);
+  void HandleInitRequest(const ikev2::Message& message, ByteView raw, const Datagram& datagram,
+                         SaContext& ctx);
+  void SendStateless(const Datagram& datagram, const ikev2::Header& request,
+                     ikev2::NotifyPayload notify);
+  void Learn(const IkeSa& sa);
+  // Drops closed SAs from every index and keeps the half-open and probe accounting right.
+  void Sweep();
+  SaContext Context(TimePoint now) { return SaContext{rng_, now, counters_, outgoing_, events_}; }
+
+  NodeConfig config_;
+  Rng& rng_;
+  NodeCounters counters_;
+  CookieJar cookies_;
+  HalfOpenTracker half_open_;
+  ProbeRateLimiter probe_limiter_;
+  std::vector<Datagram> outgoing_;
+  std::vector<Event> events_;
+
+  SaHandle next_handle_ = 1;
+  std::map<SaHandle, std::unique_ptr<IkeSa>> sas_;
+  std::map<uint64_t, SaHandle> by_local_spi_;
+  std::map<std::pair<Bytes, uint64_t>, SaHandle> by_initiator_spi_;  // responder SAs
+  std::map<SaHandle, Bytes> counted_half_open_;                      // handle -> source address
+  std::map<SaHandle, Bytes> probes_in_flight_;                       // handle -> target address
+  std::map<Bytes, PeerKnowledge> knowledge_;
+};
+
+}  // namespace ikewot::engine
