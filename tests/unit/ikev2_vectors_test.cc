@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -46,6 +47,7 @@ std::vector<fs::path> Ikev2Vectors() {
 
 TEST(Ikev2VectorsTest, EveryIkev2VectorParsesReserializesAndValidates) {
   std::vector<fs::path> vectors = Ikev2Vectors();
+  std::printf("checking %zu IKEv2 datagrams\n", vectors.size());
   ASSERT_FALSE(vectors.empty()) << "no IKEv2 .bin vectors under " << IKEWOT_TEST_DATA_DIR;
   for (const fs::path& path : vectors) {
     SCOPED_TRACE(path.string());
@@ -121,8 +123,10 @@ bool CipherUpdate(EVP_CIPHER_CTX* ctx, ByteView in, Bytes* out) {
 }
 
 // RFC 7296 §3.14 with AES-CBC and HMAC-SHA2 (RFC 4868).
-std::optional<Decrypted> DecryptCbc(const Bytes& wire, const EncryptedPayload& sk, ByteView key,
-                                    ByteView integrity_key, const std::string& integrity) {
+// `data` is the SK/SKF data (IV onward), found at `data_offset` in `wire`.
+std::optional<Decrypted> DecryptCbc(const Bytes& wire, ByteView data, size_t data_offset,
+                                    ByteView key, ByteView integrity_key,
+                                    const std::string& integrity) {
   std::map<std::string, std::pair<const char*, size_t>> macs = {
       {"HMAC_SHA2_256_128", {"SHA256", 16}},
       {"HMAC_SHA2_384_192", {"SHA384", 24}},
@@ -131,7 +135,7 @@ std::optional<Decrypted> DecryptCbc(const Bytes& wire, const EncryptedPayload& s
   if (mac_spec == macs.end()) return std::nullopt;
   size_t icv_size = mac_spec->second.second;
   constexpr size_t kIvSize = 16;
-  if (sk.data.size() < kIvSize + icv_size) return std::nullopt;
+  if (data.size() < kIvSize + icv_size) return std::nullopt;
   // Integrity first: HMAC over the whole datagram up to the ICV.
   ossl::MacPtr mac(EVP_MAC_fetch(nullptr, "HMAC", nullptr));
   ossl::MacCtxPtr mac_ctx(EVP_MAC_CTX_new(mac.get()));
@@ -155,7 +159,6 @@ std::optional<Decrypted> DecryptCbc(const Bytes& wire, const EncryptedPayload& s
                              : key.size() == 24 ? EVP_aes_192_cbc()
                                                 : EVP_aes_256_cbc();
   ossl::CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
-  ByteView data(sk.data);
   if (!ctx || EVP_DecryptInit_ex(ctx.get(), cipher, nullptr, key.data(), data.data()) != 1 ||
       EVP_CIPHER_CTX_set_padding(ctx.get(), 0) != 1) {
     return std::nullopt;
@@ -165,18 +168,17 @@ std::optional<Decrypted> DecryptCbc(const Bytes& wire, const EncryptedPayload& s
                     &plaintext)) {
     return std::nullopt;
   }
-  return Strip(std::move(plaintext), sk.data_offset + kIvSize);
+  return Strip(std::move(plaintext), data_offset + kIvSize);
 }
 
 // RFC 5282 (AES-GCM) and RFC 7634 (ChaCha20-Poly1305): 8-octet IV, 16-octet tag, the key's last
 // four octets are the salt, the associated data is everything before the IV.
-std::optional<Decrypted> DecryptAead(const Bytes& wire, const EncryptedPayload& sk, ByteView key,
-                                     bool chacha) {
+std::optional<Decrypted> DecryptAead(const Bytes& wire, ByteView data, size_t data_offset,
+                                     ByteView key, bool chacha) {
   constexpr size_t kIvSize = 8, kTagSize = 16, kSaltSize = 4;
-  if (key.size() <= kSaltSize || sk.data.size() < kIvSize + kTagSize) return std::nullopt;
+  if (key.size() <= kSaltSize || data.size() < kIvSize + kTagSize) return std::nullopt;
   ByteView cipher_key = key.first(key.size() - kSaltSize);
   Bytes nonce(key.end() - kSaltSize, key.end());
-  ByteView data(sk.data);
   nonce.insert(nonce.end(), data.begin(), data.begin() + kIvSize);
   const EVP_CIPHER* cipher = chacha                    ? EVP_chacha20_poly1305()
                              : cipher_key.size() == 16 ? EVP_aes_128_gcm()
@@ -189,8 +191,8 @@ std::optional<Decrypted> DecryptAead(const Bytes& wire, const EncryptedPayload& 
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_SET_IVLEN, static_cast<int>(nonce.size()),
                           nullptr) != 1 ||
       EVP_DecryptInit_ex(ctx.get(), nullptr, nullptr, cipher_key.data(), nonce.data()) != 1 ||
-      EVP_DecryptUpdate(ctx.get(), nullptr, &unused, wire.data(),
-                        static_cast<int>(sk.data_offset)) != 1 ||
+      EVP_DecryptUpdate(ctx.get(), nullptr, &unused, wire.data(), static_cast<int>(data_offset)) !=
+          1 ||
       EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_AEAD_SET_TAG, kTagSize, tag.data()) != 1) {
     return std::nullopt;
   }
@@ -200,28 +202,75 @@ std::optional<Decrypted> DecryptAead(const Bytes& wire, const EncryptedPayload& 
     ADD_FAILURE() << "AEAD tag mismatch";
     return std::nullopt;
   }
-  return Strip(std::move(plaintext), sk.data_offset + kIvSize);
+  return Strip(std::move(plaintext), data_offset + kIvSize);
 }
 
+// Decrypts the SK or SKF payload that ends `message` (the SKF plaintext is one fragment's share
+// of the inner chain, RFC 7383 §2.5.3).
 std::optional<Decrypted> Decrypt(const Bytes& wire, const Message& message,
                                  const SessionKeys& keys) {
-  const EncryptedPayload* sk =
-      message.payloads.empty() ? nullptr : message.payloads.back().As<EncryptedPayload>();
-  if (sk == nullptr) return std::nullopt;
+  if (message.payloads.empty()) return std::nullopt;
+  ByteView data;
+  size_t data_offset = 0;
+  if (const auto* sk = message.payloads.back().As<EncryptedPayload>()) {
+    data = sk->data;
+    data_offset = sk->data_offset;
+  } else if (const auto* skf = message.payloads.back().As<EncryptedFragmentPayload>()) {
+    data = skf->data;
+    data_offset = skf->data_offset;
+  } else {
+    return std::nullopt;
+  }
   bool from_initiator = message.header.initiator;
   ByteView key = from_initiator ? keys.sk_ei : keys.sk_er;
   ByteView integrity_key = from_initiator ? keys.sk_ai : keys.sk_ar;
   if (keys.encryption.starts_with("AES_CBC")) {
-    return DecryptCbc(wire, *sk, key, integrity_key, keys.integrity);
+    return DecryptCbc(wire, data, data_offset, key, integrity_key, keys.integrity);
   }
-  if (keys.encryption.starts_with("AES_GCM_16")) return DecryptAead(wire, *sk, key, false);
-  if (keys.encryption == "CHACHA20_POLY1305") return DecryptAead(wire, *sk, key, true);
+  if (keys.encryption.starts_with("AES_GCM_16")) {
+    return DecryptAead(wire, data, data_offset, key, false);
+  }
+  if (keys.encryption == "CHACHA20_POLY1305") {
+    return DecryptAead(wire, data, data_offset, key, true);
+  }
   return std::nullopt;
 }
 
+// Fragments of one message collected until all have arrived.
+struct FragmentSet {
+  uint8_t first_inner_payload = 0;
+  size_t first_offset = 0;
+  std::map<uint16_t, Bytes> plaintexts;
+  uint16_t total = 0;
+};
+
+void CheckInnerChain(const fs::path& directory, const Header& header, const Bytes& plaintext,
+                     uint8_t first_inner_payload, size_t offset, bool* saw_auth_with_cert) {
+  Result<std::vector<Payload>> inner = ParsePayloadChain(plaintext, first_inner_payload, offset);
+  ASSERT_TRUE(inner.ok()) << inner.error().ToString();
+  Result<Bytes> again = SerializePayloadChain(*inner);
+  ASSERT_TRUE(again.ok()) << again.error().ToString();
+  EXPECT_EQ(ToHex(*again), ToHex(plaintext));
+  Status valid = ValidateDecryptedPayloads(header, *inner);
+  EXPECT_TRUE(valid.ok()) << valid.error().ToString();
+  if (header.exchange_type != ExchangeType::kIkeAuth) return;
+  bool request = !header.response;
+  EXPECT_NE(FindPayload(*inner, request ? PayloadType::kIdInitiator : PayloadType::kIdResponder),
+            nullptr);
+  EXPECT_NE(FindPayload(*inner, PayloadType::kAuthentication), nullptr);
+  const Payload* cert = FindPayload(*inner, PayloadType::kCertificate);
+  fs::path der = directory / (request ? "initiator.der" : "responder.der");
+  if (cert != nullptr && fs::exists(der)) {
+    EXPECT_EQ(cert->As<CertPayload>()->data, ReadFile(der))
+        << "the CERT payload carries the peer's certificate";
+    *saw_auth_with_cert = true;
+  }
+}
+
 TEST(Ikev2VectorsTest, DecryptedContentOfRealExchangesParsesByteExactly) {
-  size_t decrypted_count = 0;
+  size_t decrypted_sk = 0, reassembled = 0;
   bool saw_auth_with_cert = false;
+  std::map<std::string, FragmentSet> fragments;  // by directory, message ID and direction
   for (const fs::path& path : Ikev2Vectors()) {
     fs::path directory = path.parent_path();
     if (!fs::exists(directory / "keys.json")) continue;
@@ -233,32 +282,37 @@ TEST(Ikev2VectorsTest, DecryptedContentOfRealExchangesParsesByteExactly) {
     ASSERT_TRUE(message.ok()) << message.error().ToString();
     std::optional<Decrypted> plain = Decrypt(wire, *message, *keys);
     if (!plain) continue;
-    ++decrypted_count;
-    const auto& sk = *message->payloads.back().As<EncryptedPayload>();
-    Result<std::vector<Payload>> inner = ParsePayloadChain(
-        plain->payloads, static_cast<uint8_t>(sk.first_inner_payload), plain->offset);
-    ASSERT_TRUE(inner.ok()) << inner.error().ToString();
-    Result<Bytes> again = SerializePayloadChain(*inner);
-    ASSERT_TRUE(again.ok()) << again.error().ToString();
-    EXPECT_EQ(ToHex(*again), ToHex(plain->payloads));
-    Status valid = ValidateDecryptedPayloads(message->header, *inner);
-    EXPECT_TRUE(valid.ok()) << valid.error().ToString();
-    if (message->header.exchange_type == ExchangeType::kIkeAuth) {
-      bool request = !message->header.response;
-      EXPECT_NE(
-          FindPayload(*inner, request ? PayloadType::kIdInitiator : PayloadType::kIdResponder),
-          nullptr);
-      EXPECT_NE(FindPayload(*inner, PayloadType::kAuthentication), nullptr);
-      const Payload* cert = FindPayload(*inner, PayloadType::kCertificate);
-      fs::path der = directory / (request ? "initiator.der" : "responder.der");
-      if (cert != nullptr && fs::exists(der)) {
-        EXPECT_EQ(cert->As<CertPayload>()->data, ReadFile(der))
-            << "the CERT payload carries the peer's certificate";
-        saw_auth_with_cert = true;
-      }
+    const Payload& last = message->payloads.back();
+    if (const auto* sk = last.As<EncryptedPayload>()) {
+      ++decrypted_sk;
+      CheckInnerChain(directory, message->header, plain->payloads,
+                      static_cast<uint8_t>(sk->first_inner_payload), plain->offset,
+                      &saw_auth_with_cert);
+      continue;
+    }
+    const auto& skf = *last.As<EncryptedFragmentPayload>();
+    std::string key = directory.string() + "/" + std::to_string(message->header.message_id) +
+                      (message->header.response ? "R" : "I");
+    FragmentSet& set = fragments[key];
+    set.total = skf.total_fragments;
+    if (skf.fragment_number == 1) {
+      set.first_inner_payload = static_cast<uint8_t>(skf.first_inner_payload);
+      set.first_offset = plain->offset;
+    }
+    set.plaintexts[skf.fragment_number] = plain->payloads;
+    if (set.plaintexts.size() == set.total) {
+      Bytes whole;
+      for (const auto& [number, part] : set.plaintexts)
+        whole.insert(whole.end(), part.begin(), part.end());
+      ++reassembled;
+      // Offsets past the first fragment do not map to one datagram; they count from fragment 1.
+      CheckInnerChain(directory, message->header, whole, set.first_inner_payload, set.first_offset,
+                      &saw_auth_with_cert);
     }
   }
-  EXPECT_GT(decrypted_count, 0u) << "no vector with keys.json could be decrypted";
+  std::printf("decrypted %zu SK payloads and reassembled %zu fragmented messages\n", decrypted_sk,
+              reassembled);
+  EXPECT_GT(decrypted_sk, 0u) << "no vector with keys.json could be decrypted";
   EXPECT_TRUE(saw_auth_with_cert);
 }
 
