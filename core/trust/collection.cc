@@ -11,6 +11,7 @@
 
 #include "core/trust/asn1_encode.h"
 #include "core/trust/cert_summary.h"
+#include "core/trust/collection_form.h"
 #include "core/trust/der.h"
 
 namespace ikewot::trust {
@@ -319,6 +320,12 @@ Result<OpenedCollection> OpenCollection(ByteView file, const Decryptor& decrypto
   if (!cms.ok()) return cms.error();
   int type = OBJ_obj2nid(CMS_get0_type(cms->get()));
   if (type == NID_pkcs7_enveloped || type == NID_id_smime_ct_authEnvelopedData) {
+    if (decryptor.certificate) {
+      int count = 0;
+      if (IsRecipient(cms->get(), decryptor.certificate->x509(), &count)) {
+        IKEWOT_RETURN_IF_ERROR(CheckEnvelopeForm(file, *decryptor.certificate));
+      }
+    }
     auto inner = Decrypt(cms->get(), decryptor);
     if (!inner.ok()) return inner.error();
     encrypted = true;
@@ -360,6 +367,14 @@ Result<OpenedCollection> OpenCollection(ByteView file, const Decryptor& decrypto
   }
   auto signer = ToCertificate(sk_X509_value(signers.get(), 0));
   if (!signer.ok()) return signer.error();
+  // ikewot identities are self-signed; this also covers every bit of the certificate, which
+  // the CMS signature does not.
+  Status self_signed = signer->VerifySelfSignature();
+  if (!self_signed.ok()) {
+    return MakeError(self_signed.code(),
+                     "the signer's certificate is damaged: " + self_signed.error().message);
+  }
+  IKEWOT_RETURN_IF_ERROR(CheckSignedDataForm(signed_data, *signer));
   auto content_der = BioContents(out.get());
   if (!content_der.ok()) return content_der.error();
   auto content = ParseCollectionContent(*content_der, limits);

@@ -81,6 +81,17 @@ Status CheckShapeRec(Reader in, size_t depth, size_t max_depth, size_t* budget,
       return ErrorAt(ErrorCode::kLimitExceeded, e.offset, what, "too many DER elements");
     }
     --*budget;
+    // X.690 §10.2 and §8.9/§8.11: in DER, strings are primitive and SEQUENCE/SET constructed.
+    // OpenSSL's decoder is lenient here, so a flipped constructed bit could otherwise pass.
+    if ((e.tag & 0xc0) == 0) {
+      const uint8_t number = e.tag & 0x1f;
+      const bool constructed = e.tag & 0x20;
+      if ((number == 16 || number == 17) != constructed) {
+        return ErrorAt(ErrorCode::kBadValue, e.offset, what,
+                       constructed ? "a universal primitive type is encoded constructed"
+                                   : "SEQUENCE/SET must be constructed");
+      }
+    }
     if (e.tag & 0x20) {
       if (depth + 1 > max_depth) {
         return ErrorAt(ErrorCode::kLimitExceeded, e.offset, what,

@@ -78,8 +78,9 @@ Result<int64_t> ParseUnixTime(std::string_view text);
 bool IsValidUtf8(std::string_view s);
 
 // Walks a whole DER encoding without building anything and fails if it nests deeper than
-// `max_depth`, holds more than `max_elements` elements, or is not strict DER (no indefinite
-// lengths). Run before handing hostile bytes to an OpenSSL d2i that allocates per element.
+// `max_depth`, holds more than `max_elements` elements, or is not strict DER (indefinite or
+// non-minimal lengths, constructed strings, primitive SEQUENCE/SET). Run before handing hostile
+// bytes to an OpenSSL d2i that allocates per element.
 [[nodiscard]] Status CheckShape(ByteView der, size_t max_depth, size_t max_elements,
                                 std::string_view what);
 
