@@ -8,11 +8,21 @@
 namespace ikewot::crypto {
 namespace {
 
-const char* AesName(size_t key_size, const char* mode) {
-  if (key_size == 16) return mode[0] == 'G' ? "AES-128-GCM" : "AES-128-CBC";
-  if (key_size == 24) return mode[0] == 'G' ? "AES-192-GCM" : "AES-192-CBC";
-  if (key_size == 32) return mode[0] == 'G' ? "AES-256-GCM" : "AES-256-CBC";
-  return nullptr;
+enum class AesMode { kGcm, kCbc };
+
+// OpenSSL's cipher name for AES in `mode` with a key of `key_size` octets, or nullptr.
+const char* AesName(size_t key_size, AesMode mode) {
+  const bool gcm = mode == AesMode::kGcm;
+  switch (key_size) {
+    case 16:
+      return gcm ? "AES-128-GCM" : "AES-128-CBC";
+    case 24:
+      return gcm ? "AES-192-GCM" : "AES-192-CBC";
+    case 32:
+      return gcm ? "AES-256-GCM" : "AES-256-CBC";
+    default:
+      return nullptr;
+  }
 }
 
 // A context with the key scheduled for one direction; later calls only supply the IV.
@@ -37,7 +47,7 @@ bool FitsInt(size_t n) { return n <= static_cast<size_t>(INT_MAX); }
 Result<Aead> Aead::Create(AeadAlgorithm algorithm, ByteView key, size_t tag_size) {
   const char* name = nullptr;
   if (algorithm == AeadAlgorithm::kAesGcm) {
-    name = AesName(key.size(), "GCM");
+    name = AesName(key.size(), AesMode::kGcm);
     if (name == nullptr) {
       return MakeError(
           ErrorCode::kInvalidArgument,
@@ -143,7 +153,7 @@ Status Aead::Open(ByteView nonce, ByteView aad, ByteView ciphertext_and_tag,
 }
 
 Result<AesCbc> AesCbc::Create(ByteView key) {
-  const char* name = AesName(key.size(), "CBC");
+  const char* name = AesName(key.size(), AesMode::kCbc);
   if (name == nullptr) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "AES-CBC key must be 16, 24 or 32 octets, got " + std::to_string(key.size()));
