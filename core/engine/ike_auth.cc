@@ -353,6 +353,7 @@ void IkeSa::ProcessAuthRequest(const ikev2::Message& message, const std::vector<
   }
   state_ = State::kEstablished;
   half_open_deadline_ = kNever;
+  if (nat_local_) next_keepalive_ = ctx.now + kNatKeepaliveInterval;
   if (!chain.empty()) {
     probe_.certificates.push_back({chain.front().ToDer(), chain.front().Sha256Fingerprint(),
                                    crypto::SpokenIdentification(chain.front()),
@@ -454,6 +455,7 @@ void IkeSa::ProcessAuthResponse(const std::vector<Payload>& inner, SaContext& ct
     return;
   }
   state_ = State::kEstablished;
+  if (nat_local_) next_keepalive_ = ctx.now + kNatKeepaliveInterval;
   Emit(EventKind::kIkeSaEstablished, ctx);
   const Payload* sa = ikev2::FindPayload(inner, PayloadType::kSecurityAssociation);
   const Payload* tsi = ikev2::FindPayload(inner, PayloadType::kTsInitiator);

@@ -12,7 +12,6 @@ using ikev2::ExchangeType;
 
 namespace {
 constexpr Duration kHalfOpenLifetime = std::chrono::seconds(30);
-constexpr Duration kNatKeepaliveInterval = std::chrono::seconds(20);
 }  // namespace
 
 ikev2::Header IkeSa::MakeHeader(ExchangeType exchange, bool response, uint32_t message_id) const {

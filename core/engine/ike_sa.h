@@ -29,6 +29,9 @@
 
 namespace ikewot::engine {
 
+// RFC 3948 §4: keepalives keep a NAT mapping open; 20 s is the customary interval.
+inline constexpr Duration kNatKeepaliveInterval = std::chrono::seconds(20);
+
 // Hostile, malformed or merely unexpected input is dropped silently toward the peer and counted
 // here, so an operator (and a test) can see what happened.
 struct NodeCounters {

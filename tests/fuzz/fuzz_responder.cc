@@ -1,0 +1,100 @@
+// Drives a responder IkeNode with a sequence of datagrams from the fuzzer. Input format: a
+// sequence of records [u16 length][bytes]; each record is one datagram to port 500 (or 4500 when
+// the length's top bit is set). Between records virtual time advances one second, so timers,
+// retransmission caches and half-open expiry run too.
+//
+// Known-keys mode (first input octet odd): before the fuzzer's records, a real initiator runs
+// IKE_SA_INIT against the responder with a fixed seed, so records whose SPIs match reach the
+// protected exchanges; records starting with 0xAA are rewritten to carry that SA's SPIs.
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+
+#include "core/crypto/certificate.h"
+#include "core/crypto/random.h"
+#include "core/crypto/transforms.h"
+#include "core/engine/ike_node.h"
+
+namespace {
+
+using namespace ikewot;          // NOLINT
+using namespace ikewot::engine;  // NOLINT
+
+Policy MakePolicy(Rng& rng, TimePoint now) {
+  Policy policy;
+  policy.ike_proposals = {{{{crypto::kEncrAesGcm16, 256}},
+                           {crypto::kPrfHmacSha2_256},
+                           {},
+                           {crypto::kDhCurve25519, crypto::kDhEcp256}},
+                          {{{crypto::kEncrAesCbc, 128}},
+                           {crypto::kPrfHmacSha2_256},
+                           {crypto::kIntegHmacSha2_256_128},
+                           {crypto::kDhCurve25519}}};
+  policy.esp_proposals = {{{{crypto::kEncrAesGcm16, 256}}, {}, false}};
+  Result<crypto::PrivateKey> key = crypto::PrivateKey::Generate(crypto::KeyType::kEd25519, rng);
+  if (key.ok()) {
+    Result<crypto::Certificate> cert =
+        crypto::MakeSelfSigned(*key, crypto::SelfSignedOptions{"fuzz", {}, 30}, now, rng);
+    if (cert.ok()) {
+      policy.identity.key = std::make_shared<const crypto::PrivateKey>(std::move(*key));
+      policy.identity.certificate_chain_der = {cert->ToDer()};
+    }
+  }
+  return policy;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const TimePoint start = TimePoint::FromUnixSeconds(1700000000);
+  DeterministicRng rng(1);
+  NodeConfig config;
+  config.responder_policy = MakePolicy(rng, start);
+  config.cookies.global_threshold = 4;
+  IkeNode responder(config, rng);
+  const Endpoint self = Endpoint::V4(198, 51, 100, 1, 500);
+  const Endpoint peer = Endpoint::V4(192, 0, 2, 1, 500);
+  TimePoint now = start;
+
+  uint64_t spi_i = 0, spi_r = 0;
+  if (size > 0 && (data[0] & 1)) {
+    DeterministicRng initiator_rng(2);
+    IkeNode initiator(NodeConfig{}, initiator_rng);
+    Policy policy = config.responder_policy;
+    Result<SaHandle> h = initiator.Connect(peer, self, policy, now);
+    if (h.ok()) {
+      for (int round = 0; round < 2; ++round) {
+        for (Datagram& d : initiator.TakeOutgoing())
+          responder.HandleDatagram({d.remote, d.local, d.payload}, now);
+        for (Datagram& d : responder.TakeOutgoing())
+          initiator.HandleDatagram({d.remote, d.local, d.payload}, now);
+      }
+      if (const IkeSa* sa = initiator.Find(*h)) {
+        spi_i = sa->spi_i();
+        spi_r = sa->spi_r();
+      }
+    }
+  }
+  size_t pos = size > 0 ? 1 : 0;
+  while (pos + 2 <= size) {
+    const uint16_t header = static_cast<uint16_t>(data[pos] << 8 | data[pos + 1]);
+    pos += 2;
+    const size_t len = std::min<size_t>(header & 0x7FFF, size - pos);
+    Bytes payload(data + pos, data + pos + len);
+    pos += len;
+    if (spi_i != 0 && payload.size() >= 16 && payload[0] == 0xAA) {
+      for (int i = 0; i < 8; ++i) {
+        payload[i] = static_cast<uint8_t>(spi_i >> (56 - 8 * i));
+        payload[8 + i] = static_cast<uint8_t>(spi_r >> (56 - 8 * i));
+      }
+    }
+    Endpoint local = self, remote = peer;
+    if (header & 0x8000) local.port = remote.port = kNatTraversalPort;
+    responder.HandleDatagram(Datagram{local, remote, std::move(payload)}, now);
+    (void)responder.TakeOutgoing();
+    (void)responder.TakeEvents();
+    now = now + std::chrono::seconds(1);
+    if (responder.NextDeadline() <= now) responder.HandleTimeout(now);
+  }
+  return 0;
+}
