@@ -114,26 +114,30 @@ Status ParseChain(Reader& r, uint8_t first_type, size_t first_type_field_offset,
     Payload payload;
     payload.type = static_cast<PayloadType>(type);
     payload.wire_offset = r.offset();
-    std::string what = std::string(PayloadTypeName(type)) + " payload";
+    std::string_view name = PayloadTypeName(type);
     uint8_t next = 0, flags = 0;
     uint16_t length = 0;
-    IKEWOT_RETURN_IF_ERROR(internal::ReadU8(r, "generic payload header of " + what, &next));
-    IKEWOT_RETURN_IF_ERROR(internal::ReadU8(r, "generic payload header of " + what, &flags));
-    IKEWOT_RETURN_IF_ERROR(internal::ReadU16(r, "generic payload header of " + what, &length));
+    if (!r.ReadU8(&next) || !r.ReadU8(&flags) || !r.ReadU16(&length)) {
+      return internal::Truncated(r,
+                                 "generic payload header of the " + std::string(name) + " payload",
+                                 kGenericPayloadHeaderSize);
+    }
     payload.critical = (flags & kCriticalBit) != 0;
     payload.reserved = flags & kReservedBitsMask;
     Reader body;
-    IKEWOT_RETURN_IF_ERROR(internal::ReadCountedBody(r, what, length, kGenericPayloadHeaderSize,
+    IKEWOT_RETURN_IF_ERROR(internal::ReadCountedBody(r, PayloadTypeLongName(type), length,
+                                                     kGenericPayloadHeaderSize,
                                                      payload.wire_offset + 2, &body));
     Result<PayloadBody> parsed = ParseBody(payload.type, body, next);
     if (!parsed.ok()) return parsed.error();
-    IKEWOT_RETURN_IF_ERROR(body.ExpectEmpty(what));
+    if (!body.empty()) return body.ExpectEmpty(std::string(name) + " payload");
     payload.body = std::move(parsed).value();
     out->push_back(std::move(payload));
     if (IsEncryptedType(static_cast<PayloadType>(type))) {
       if (!r.empty()) {
-        return r.Fail(ErrorCode::kTrailingData, Num(r.remaining()) + " octets follow the " + what +
-                                                    ", which must be the last payload");
+        return r.Fail(ErrorCode::kTrailingData, Num(r.remaining()) + " octets follow the " +
+                                                    std::string(name) +
+                                                    " payload, which must be the last payload");
       }
       break;
     }

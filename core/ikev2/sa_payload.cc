@@ -161,6 +161,7 @@ Status ParseProposal(Reader& r, size_t index, uint8_t previous_number, Proposal*
         ParseTransform(body, i + 1 == transform_count, i, transform_count, &transform));
     out->transforms.push_back(std::move(transform));
   }
+  if (body.empty()) return Status::Ok();
   return body.ExpectEmpty("proposal after its " + Num(transform_count) + " transforms");
 }
 

@@ -189,7 +189,7 @@ Result<DeletePayload> ParseDeletePayload(Reader& body) {
     IKEWOT_RETURN_IF_ERROR(internal::CopyBytes(body, del.spi_size, "Delete SPI", &spi));
     del.spis.push_back(std::move(spi));
   }
-  IKEWOT_RETURN_IF_ERROR(body.ExpectEmpty("Delete payload after its " + Num(count) + " SPIs"));
+  if (!body.empty()) return body.ExpectEmpty("Delete payload after its " + Num(count) + " SPIs");
   return del;
 }
 

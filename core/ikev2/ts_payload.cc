@@ -112,7 +112,7 @@ Result<TsPayload> ParseTsPayload(Reader& body) {
     IKEWOT_RETURN_IF_ERROR(ParseSelector(body, &selector));
     payload.selectors.push_back(std::move(selector));
   }
-  IKEWOT_RETURN_IF_ERROR(body.ExpectEmpty("TS payload after its " + Num(count) + " selectors"));
+  if (!body.empty()) return body.ExpectEmpty("TS payload after its " + Num(count) + " selectors");
   return payload;
 }
 
