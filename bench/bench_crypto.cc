@@ -105,8 +105,8 @@ BENCHMARK(BM_PrfHmacSha256OneShot)->Arg(64);
 void BM_AeadSeal(benchmark::State& state) {
   const bool chacha = state.range(0) == 0;
   const Bytes key(chacha ? 32 : static_cast<size_t>(state.range(0)), 0x11);
-  auto aead = Aead::Create(chacha ? AeadAlgorithm::kChaCha20Poly1305 : AeadAlgorithm::kAesGcm,
-                           key, 16);
+  auto aead =
+      Aead::Create(chacha ? AeadAlgorithm::kChaCha20Poly1305 : AeadAlgorithm::kAesGcm, key, 16);
   if (!aead.ok()) return AbortOnError(aead.status(), state);
   const Bytes plaintext(1024, 0x22), aad(32, 0x33), nonce(12, 0x44);
   Bytes out(plaintext.size() + 16);
@@ -123,8 +123,8 @@ BENCHMARK(BM_AeadSeal)->Arg(16)->Arg(32)->Arg(0);
 // SK payload encryption of 1 KiB of inner payloads: IV draw, padding, encryption, ICV.
 // `seeded_rng` swaps OpenSSL's DRBG for the ChaCha20 stream of simulations, to show what the
 // IV draw costs.
-void BM_SkEncrypt(benchmark::State& state, uint16_t encr_id, uint16_t key_bits,
-                  uint16_t integ_id, bool seeded_rng = false) {
+void BM_SkEncrypt(benchmark::State& state, uint16_t encr_id, uint16_t key_bits, uint16_t integ_id,
+                  bool seeded_rng = false) {
   auto encr = LookupEncr(encr_id, key_bits);
   if (!encr.ok()) return AbortOnError(encr.status(), state);
   Bytes integ_key;
