@@ -268,12 +268,25 @@ int RunShow(const std::vector<std::string>& argv) {
 }  // namespace
 
 int RunId(const std::vector<std::string>& argv) {
-  if (argv.empty()) {
+  // The subcommand is the first word that is not --home and its value, so that
+  // "ikewot id --home DIR show" works as well as "ikewot id show --home DIR".
+  size_t sub_index = 0;
+  while (sub_index < argv.size()) {
+    if (argv[sub_index] == "--home") {
+      sub_index += 2;
+    } else if (argv[sub_index].rfind("--home=", 0) == 0) {
+      sub_index += 1;
+    } else {
+      break;
+    }
+  }
+  if (sub_index >= argv.size()) {
     UsageError("missing subcommand (init or show)");
     return kExitUsage;
   }
-  const std::string& sub = argv[0];
-  std::vector<std::string> rest(argv.begin() + 1, argv.end());
+  const std::string& sub = argv[sub_index];
+  std::vector<std::string> rest(argv.begin(), argv.begin() + static_cast<long>(sub_index));
+  rest.insert(rest.end(), argv.begin() + static_cast<long>(sub_index) + 1, argv.end());
   if (sub == "--help" || sub == "-h" || sub == "help") {
     std::printf("%s", kUsage);
     return kExitOk;

@@ -186,7 +186,7 @@ Result<AuthData> SignDigitalSignature(const PrivateKey& key, uint16_t hash, Byte
   KeyType type = key.type();
   if (hash == kSigHashSha1) {
     return MakeError(ErrorCode::kUnsupported,
-                     "refusing to sign with SHA1 (RFC 8247 §3.3: MUST NOT for method 14)");
+                     "refusing to sign with SHA1 (RFC 8247 section 3.3: MUST NOT for method 14)");
   }
   if ((type == KeyType::kEd25519) != (hash == kSigHashIdentity)) {
     return MakeError(ErrorCode::kInvalidArgument,

@@ -286,8 +286,9 @@ Result<SignatureAlgorithm> ReadPssParams(Reader& algorithm) {
   // Fields out of order or unknown tags are left over here.
   IKEWOT_RETURN_IF_ERROR(params.ExpectEmpty("RSASSA-PSS-params"));
   if (trailer != 1) {
-    return params.Fail(ErrorCode::kBadValue, "PSS trailerField must be 1 (RFC 4055 §3.1), got " +
-                                                 std::to_string(trailer));
+    return params.Fail(
+        ErrorCode::kBadValue,
+        "PSS trailerField must be 1 (RFC 4055 section 3.1), got " + std::to_string(trailer));
   }
   if (mgf_hash != hash) {
     return params.Fail(ErrorCode::kUnsupported,

@@ -326,8 +326,9 @@ Status Certificate::VerifySelfSignature() const {
                                                "', or its authority key id names another key)");
   }
   if (X509_get_extension_flags(x509) & EXFLAG_CRITICAL) {
-    return MakeError(ErrorCode::kUnsupported,
-                     "certificate has a critical extension we do not recognise (RFC 5280 §4.2)");
+    return MakeError(
+        ErrorCode::kUnsupported,
+        "certificate has a critical extension we do not recognise (RFC 5280 section 4.2)");
   }
   int digest_nid = 0, pkey_nid = 0, security_bits = 0;
   uint32_t flags = 0;

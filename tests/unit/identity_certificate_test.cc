@@ -389,6 +389,40 @@ TEST(IdentityCertificateTest, SubjectAltNamesFromPeersAreEscapedOrRefused) {
   EXPECT_NE(bad_ip.error().message.find("got 5"), std::string::npos);
 }
 
+// Found by fuzz_certificate (tests/fuzz/regressions/certificate/nonascii-error-message.der): a
+// certificate with an unrecognised critical extension produced a message with a non-ASCII
+// character. Every message about a peer's certificate must be printable ASCII.
+TEST(IdentityCertificateTest, UnknownCriticalExtensionIsRefusedInPlainAscii) {
+  PrivateKey key = MakeKey(KeyType::kEcdsaP384);
+  Certificate cert = MakeCert(key);
+  Bytes der = EditAndResign(cert, key, [](X509* x) {
+    ASN1_OBJECT* oid = OBJ_txt2obj("1.3.6.1.4.1.99999.1", 1);
+    ASN1_OCTET_STRING* value = ASN1_OCTET_STRING_new();
+    const unsigned char null_der[] = {0x05, 0x00};
+    ASN1_OCTET_STRING_set(value, null_der, sizeof(null_der));
+    X509_EXTENSION* ext = X509_EXTENSION_create_by_OBJ(nullptr, oid, 1, value);
+    X509_add_ext(x, ext, -1);
+    X509_EXTENSION_free(ext);
+    ASN1_OCTET_STRING_free(value);
+    ASN1_OBJECT_free(oid);
+  });
+  auto parsed = Certificate::FromDer(der);
+  ASSERT_TRUE(parsed.ok()) << parsed.error().ToString();
+  Status status = parsed->VerifySelfSignature();
+  ASSERT_EQ(status.code(), ErrorCode::kUnsupported);
+  for (char c : status.error().message) {
+    EXPECT_TRUE(c >= 0x20 && c <= 0x7e) << status.error().message;
+  }
+  // The fuzzer's own input: a mangled keyUsage OID became an unknown critical extension.
+  Bytes found = ReadFile(std::string(IKEWOT_TEST_DATA_DIR) +
+                         "/../fuzz/regressions/certificate/nonascii-error-message.der");
+  auto fuzzed = Certificate::FromDer(found);
+  ASSERT_TRUE(fuzzed.ok()) << fuzzed.error().ToString();
+  Status fuzzed_status = fuzzed->VerifySelfSignature();
+  ASSERT_FALSE(fuzzed_status.ok());
+  for (char c : fuzzed_status.error().message) EXPECT_TRUE(c >= 0x20 && c <= 0x7e);
+}
+
 TEST(IdentityCertificateTest, ValidityIsCheckedAtTheCallersTime) {
   Certificate cert = MakeCert(MakeKey(KeyType::kEcdsaP256));
   EXPECT_TRUE(cert.CheckValidityAt(TimePoint::FromUnixSeconds(cert.NotBefore())).ok());
