@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "core/crypto/identification.h"
 #include "core/trust/address.h"
 #include "core/trust/der.h"
 #include "core/trust/identity.h"
@@ -267,11 +268,7 @@ Bytes Sha256(ByteView data) {
 }
 
 std::string FingerprintText(ByteView fingerprint) {
-  std::string hex = ToHexGrouped(fingerprint, 1, ':');
-  for (char& c : hex) {
-    if (c >= 'a' && c <= 'f') c = static_cast<char>(c - 'a' + 'A');
-  }
-  return hex;
+  return crypto::FormatFingerprintHex(fingerprint);
 }
 
 Result<std::string> FormatDistinguishedName(ByteView name_der) {

@@ -38,7 +38,8 @@ Result<std::string> FormatDistinguishedName(ByteView name_der);
 // SHA-256 of `data` (certificate fingerprints, entry hashes).
 Bytes Sha256(ByteView data);
 
-// Colon-separated upper-case hex, the way `openssl x509 -fingerprint -sha256` prints it.
+// Colon-separated upper-case hex, the way `openssl x509 -fingerprint -sha256` prints it
+// (crypto::FormatFingerprintHex).
 std::string FingerprintText(ByteView fingerprint);
 
 }  // namespace ikewot::trust

@@ -8,6 +8,9 @@ namespace ikewot::trust {
 namespace {
 // Exact DER forms of the algorithm identifiers OpenSSL writes into our SignerInfos.
 constexpr uint8_t kOidSignedData[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x02};
+// `openssl cms -encrypt` labels any inner content id-data; no single bit flip turns one of
+// these two OIDs into the other.
+constexpr uint8_t kOidData[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x07, 0x01};
 constexpr uint8_t kDigestSha256[] = {0x30, 0x0b, 0x06, 0x09, 0x60, 0x86, 0x48,
                                      0x01, 0x65, 0x03, 0x04, 0x02, 0x01};
 constexpr uint8_t kDigestSha384[] = {0x30, 0x0b, 0x06, 0x09, 0x60, 0x86, 0x48,
@@ -92,6 +95,11 @@ Status CheckRecipientInfo(Reader& infos, ByteView me, size_t* matches) {
     }
     ByteView point;
     IKEWOT_RETURN_IF_ERROR(der::ReadBitStringBytes(key.contents, &point, "originator key"));
+    // Uncompressed, as OpenSSL writes it; OpenSSL would also accept the "hybrid" 0x06/0x07
+    // prefixes for the same point.
+    if (point.empty() || point[0] != 0x04) {
+      return NotCanonical(key, "the originator key must be an uncompressed EC point");
+    }
     IKEWOT_RETURN_IF_ERROR(key.contents.ExpectEmpty("OriginatorPublicKey"));
     IKEWOT_RETURN_IF_ERROR(der::ReadTagged(ri.contents, der::kSequence, &field, "kari algorithm"));
     if (!Same(field.encoding, kKariAlgorithm)) {
@@ -227,8 +235,9 @@ Status CheckEnvelopeForm(ByteView envelope_der, const crypto::Certificate& me) {
   IKEWOT_RETURN_IF_ERROR(
       der::ReadTagged(env.contents, der::kSequence, &eci, "authEncryptedContentInfo"));
   IKEWOT_RETURN_IF_ERROR(der::ReadOid(eci.contents, &oid, "contentType"));
-  if (!Same(oid, kOidSignedData))
+  if (!Same(oid, kOidSignedData) && !Same(oid, kOidData)) {
     return NotCanonical(eci, "the encrypted content must be signedData");
+  }
   IKEWOT_RETURN_IF_ERROR(der::ReadTagged(eci.contents, der::kSequence, &alg, "algorithm"));
   IKEWOT_RETURN_IF_ERROR(der::ReadOid(alg.contents, &oid, "content encryption"));
   if (!Same(oid, kOidAes256Gcm)) return NotCanonical(alg, "content encryption is not AES-256-GCM");
