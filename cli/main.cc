@@ -18,6 +18,11 @@ constexpr Command kCommands[] = {
     {"decode", "decode an IKE datagram (raw, hex or pcap) field by field", ikewot::cli::RunDecode},
     {"id", "create or show this node's identity (key pair + self-signed certificate)",
      ikewot::cli::RunId},
+    {"trust", "your trust decisions, and why a peer is trusted", ikewot::cli::RunTrust},
+    {"share", "write the certificates you checked as a signed collection", ikewot::cli::RunShare},
+    {"import", "import a collection shared by someone you checked", ikewot::cli::RunImport},
+    {"collections", "list, enable, disable, remove imported collections",
+     ikewot::cli::RunCollections},
 };
 
 void PrintUsage(FILE* out) {
