@@ -134,6 +134,27 @@ std::string Inactivity(trust::TrustStore& store, const trust::CollectionInfo& c,
   return "";
 }
 
+// The subcommand is the first word that is not a leading --home DIR, --json or --yes, so that
+// "ikewot collections --home DIR list" works as well as "ikewot collections list --home DIR".
+bool SplitSubcommand(const std::vector<std::string>& argv, std::string* sub,
+                     std::vector<std::string>* rest) {
+  size_t i = 0;
+  while (i < argv.size()) {
+    if (argv[i] == "--home") {
+      i += 2;
+    } else if (argv[i].rfind("--home=", 0) == 0 || argv[i] == "--json" || argv[i] == "--yes") {
+      i += 1;
+    } else {
+      break;
+    }
+  }
+  if (i >= argv.size()) return false;
+  *sub = argv[i];
+  rest->assign(argv.begin(), argv.begin() + static_cast<long>(i));
+  rest->insert(rest->end(), argv.begin() + static_cast<long>(i) + 1, argv.end());
+  return true;
+}
+
 }  // namespace
 
 int RunShare(const std::vector<std::string>& argv) {
@@ -293,16 +314,16 @@ int RunImport(const std::vector<std::string>& argv) {
 
 int RunCollections(const std::vector<std::string>& argv) {
   constexpr const char* kCmd = "collections";
-  if (argv.empty()) {
+  std::string sub;
+  std::vector<std::string> rest;
+  if (!SplitSubcommand(argv, &sub, &rest)) {
     UsageError(kCmd, "missing subcommand", kCollectionsUsage);
     return kExitUsage;
   }
-  const std::string& sub = argv[0];
   if (sub == "--help" || sub == "-h" || sub == "help") {
     std::printf("%s", kCollectionsUsage);
     return kExitOk;
   }
-  const std::vector<std::string> rest(argv.begin() + 1, argv.end());
   std::string error;
   auto args =
       Args::Parse(rest, {"home", "while-peer", "between"}, {"json", "yes", "none", "help"}, &error);

@@ -3,8 +3,8 @@
 #include <unistd.h>
 
 #include <chrono>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <memory>
 #include <optional>
@@ -537,19 +537,40 @@ int RunMode(const Args& args) {
   return kExitOk;
 }
 
+// The subcommand is the first word that is not a leading --home DIR, --json or --yes, so that
+// "ikewot trust --home DIR list" works as well as "ikewot trust list --home DIR".
+bool SplitSubcommand(const std::vector<std::string>& argv, std::string* sub,
+                     std::vector<std::string>* rest) {
+  size_t i = 0;
+  while (i < argv.size()) {
+    if (argv[i] == "--home") {
+      i += 2;
+    } else if (argv[i].rfind("--home=", 0) == 0 || argv[i] == "--json" || argv[i] == "--yes") {
+      i += 1;
+    } else {
+      break;
+    }
+  }
+  if (i >= argv.size()) return false;
+  *sub = argv[i];
+  rest->assign(argv.begin(), argv.begin() + static_cast<long>(i));
+  rest->insert(rest->end(), argv.begin() + static_cast<long>(i) + 1, argv.end());
+  return true;
+}
+
 }  // namespace
 
 int RunTrust(const std::vector<std::string>& argv) {
-  if (argv.empty()) {
+  std::string sub;
+  std::vector<std::string> rest;
+  if (!SplitSubcommand(argv, &sub, &rest)) {
     UsageError("missing subcommand");
     return kExitUsage;
   }
-  const std::string& sub = argv[0];
   if (sub == "--help" || sub == "-h" || sub == "help") {
     std::printf("%s", kUsage);
     return kExitOk;
   }
-  const std::vector<std::string> rest(argv.begin() + 1, argv.end());
   struct Sub {
     const char* name;
     std::set<std::string> values;
