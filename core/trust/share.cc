@@ -103,7 +103,7 @@ Result<ShareResult> TrustStore::Share(const Endorser& sharer, const ShareOptions
         auto active = ActiveCandidates(*ctx, fp, nullptr);
         if (!active.ok()) return active.error();
         const bool counts = std::any_of(active->begin(), active->end(),
-                                        [&](const Candidate& c) { return c.collection->id == id; });
+                                        [collection_id = id](const Candidate& c) { return c.collection->id == collection_id; });
         if (!counts) continue;
         auto policy = IntersectPolicies(in.policy, narrowing);
         if (!policy || Expired(e->cert, *policy, t)) {
