@@ -1,6 +1,6 @@
-// DescribeMessage: every header field and payload of an IKEv1 message as JSON. Numbers keep
-// their wire value next to their registry name ({"value": 2, "name": "..."}); byte strings are
-// lower-case hex.
+// DescribeMessage: every header field and payload of an IKEv1 message as JSON, in the same shape
+// as the IKEv2 description (core/ikev2/describe.h): a registry value appears as its number under
+// the field's key and its name under "<key>_name"; octet strings are lower-case hex.
 #include <string>
 
 #include "core/ikev1/describe_values.h"
@@ -9,20 +9,24 @@
 namespace ikewot::ikev1 {
 namespace {
 
-Json Named(uint64_t value, std::string name) {
-  Json out = Json::MakeObject();
-  out.Set("value", value);
-  out.Set("name", std::move(name));
-  return out;
+// Sets "<key>": value and "<key>_name": name.
+void SetNamed(Json& object, const std::string& key, uint64_t value, std::string name) {
+  object.Set(key, value);
+  object.Set(key + "_name", std::move(name));
 }
 
 Json DescribeAttribute(ProtocolId protocol, const Attribute& a) {
   Json out = Json::MakeObject();
-  out.Set("type", Named(a.type, AttributeTypeName(protocol, a.type)));
-  out.Set("format", a.basic ? "basic" : "variable");
-  if (!a.basic) out.Set("value_hex", ToHex(a.variable_value));
+  SetNamed(out, "attribute_type", a.type, AttributeTypeName(protocol, a.type));
+  if (a.basic) {
+    out.Set("format", "TV");
+    out.Set("value", a.basic_value);
+  } else {
+    out.Set("format", "TLV");
+    out.Set("value", ToHex(a.variable_value));
+  }
   if (auto integer = a.IntegerValue()) {
-    out.Set("value", *integer);
+    if (!a.basic) out.Set("value_integer", *integer);
     std::string name = AttributeValueName(protocol, a.type, *integer);
     if (!name.empty()) out.Set("value_name", name);
   }
@@ -31,24 +35,24 @@ Json DescribeAttribute(ProtocolId protocol, const Attribute& a) {
 
 Json DescribeSa(const SaPayload& sa) {
   Json out = Json::MakeObject();
-  out.Set("doi", Named(static_cast<uint32_t>(sa.doi), DoiName(sa.doi)));
+  SetNamed(out, "doi", static_cast<uint32_t>(sa.doi), DoiName(sa.doi));
   if (sa.doi != Doi::kIpsec) {
     out.Set("other_doi_body", ToHex(sa.other_doi_body));
     return out;
   }
-  out.Set("situation", Named(sa.situation, SituationText(sa.situation)));
+  SetNamed(out, "situation", sa.situation, SituationText(sa.situation));
   Json proposals = Json::MakeArray();
   for (const Proposal& p : sa.proposals) {
     Json proposal = Json::MakeObject();
-    proposal.Set("number", p.number);
-    proposal.Set("protocol", Named(static_cast<uint8_t>(p.protocol), ProtocolIdName(p.protocol)));
+    proposal.Set("proposal_number", p.number);
+    SetNamed(proposal, "protocol_id", static_cast<uint8_t>(p.protocol), ProtocolIdName(p.protocol));
     proposal.Set("spi", ToHex(p.spi));
     Json transforms = Json::MakeArray();
     for (const Transform& t : p.transforms) {
       Json transform = Json::MakeObject();
-      transform.Set("number", t.number);
-      transform.Set("transform_id",
-                    Named(t.transform_id, TransformIdName(p.protocol, t.transform_id)));
+      transform.Set("transform_number", t.number);
+      SetNamed(transform, "transform_id", t.transform_id,
+               TransformIdName(p.protocol, t.transform_id));
       Json attributes = Json::MakeArray();
       for (const Attribute& a : t.attributes) attributes.Push(DescribeAttribute(p.protocol, a));
       transform.Set("attributes", std::move(attributes));
@@ -74,7 +78,7 @@ Json DescribeBody(const Payload& payload) {
     Json operator()(const KeyExchangePayload& p) { return Data(p.data); }
     Json operator()(const IdentificationPayload& p) {
       Json out = Json::MakeObject();
-      out.Set("id_type", Named(static_cast<uint8_t>(p.id_type), IdTypeName(p.id_type)));
+      SetNamed(out, "id_type", static_cast<uint8_t>(p.id_type), IdTypeName(p.id_type));
       out.Set("protocol_id", p.protocol_id);
       out.Set("port", p.port);
       out.Set("data", ToHex(p.data));
@@ -83,12 +87,14 @@ Json DescribeBody(const Payload& payload) {
     }
     Json operator()(const CertificatePayload& p) {
       Json out = Data(p.data);
-      out.Set("encoding", Named(static_cast<uint8_t>(p.encoding), CertEncodingName(p.encoding)));
+      SetNamed(out, "cert_encoding", static_cast<uint8_t>(p.encoding),
+               CertEncodingName(p.encoding));
       return out;
     }
     Json operator()(const CertificateRequestPayload& p) {
       Json out = Json::MakeObject();
-      out.Set("cert_type", Named(static_cast<uint8_t>(p.cert_type), CertEncodingName(p.cert_type)));
+      SetNamed(out, "cert_encoding", static_cast<uint8_t>(p.cert_type),
+               CertEncodingName(p.cert_type));
       out.Set("authority", ToHex(p.authority));
       if (auto dn = DistinguishedNameText(p.authority)) out.Set("authority_text", *dn);
       return out;
@@ -98,17 +104,17 @@ Json DescribeBody(const Payload& payload) {
     Json operator()(const NoncePayload& p) { return Data(p.data); }
     Json operator()(const NotificationPayload& p) {
       Json out = Json::MakeObject();
-      out.Set("doi", Named(static_cast<uint32_t>(p.doi), DoiName(p.doi)));
-      out.Set("protocol", Named(static_cast<uint8_t>(p.protocol), ProtocolIdName(p.protocol)));
-      out.Set("notify_type", Named(static_cast<uint16_t>(p.type), NotifyTypeName(p.type)));
+      SetNamed(out, "doi", static_cast<uint32_t>(p.doi), DoiName(p.doi));
+      SetNamed(out, "protocol", static_cast<uint8_t>(p.protocol), ProtocolIdName(p.protocol));
+      SetNamed(out, "notify_type", static_cast<uint16_t>(p.type), NotifyTypeName(p.type));
       out.Set("spi", ToHex(p.spi));
       out.Set("data", ToHex(p.data));
       return out;
     }
     Json operator()(const DeletePayload& p) {
       Json out = Json::MakeObject();
-      out.Set("doi", Named(static_cast<uint32_t>(p.doi), DoiName(p.doi)));
-      out.Set("protocol", Named(static_cast<uint8_t>(p.protocol), ProtocolIdName(p.protocol)));
+      SetNamed(out, "doi", static_cast<uint32_t>(p.doi), DoiName(p.doi));
+      SetNamed(out, "protocol", static_cast<uint8_t>(p.protocol), ProtocolIdName(p.protocol));
       out.Set("spi_size", p.spi_size);
       Json spis = Json::MakeArray();
       for (const Bytes& spi : p.spis) spis.Push(ToHex(spi));
@@ -123,7 +129,7 @@ Json DescribeBody(const Payload& payload) {
     Json operator()(const NatDiscoveryPayload& p) { return Data(p.hash); }
     Json operator()(const NatOriginalAddressPayload& p) {
       Json out = Json::MakeObject();
-      out.Set("id_type", Named(static_cast<uint8_t>(p.id_type), IdTypeName(p.id_type)));
+      SetNamed(out, "id_type", static_cast<uint8_t>(p.id_type), IdTypeName(p.id_type));
       out.Set("address", ToHex(p.address));
       if (auto text = IdentificationText(p.id_type, p.address)) out.Set("text", *text);
       return out;
@@ -145,17 +151,17 @@ Json DescribeHeader(const Header& h) {
   Json out = Json::MakeObject();
   out.Set("initiator_cookie", ToHex(h.initiator_cookie));
   out.Set("responder_cookie", ToHex(h.responder_cookie));
-  out.Set("next_payload",
-          Named(static_cast<uint8_t>(h.next_payload), PayloadTypeName(h.next_payload)));
+  SetNamed(out, "next_payload", static_cast<uint8_t>(h.next_payload),
+           PayloadTypeName(h.next_payload));
   out.Set("major_version", h.major_version);
   out.Set("minor_version", h.minor_version);
-  out.Set("exchange_type",
-          Named(static_cast<uint8_t>(h.exchange_type), ExchangeTypeName(h.exchange_type)));
-  Json flags = Named(h.flags, FlagsName(h.flags));
-  flags.Set("encryption", h.encrypted());
-  flags.Set("commit", h.commit());
-  flags.Set("authentication_only", h.authentication_only());
-  out.Set("flags", std::move(flags));
+  SetNamed(out, "exchange_type", static_cast<uint8_t>(h.exchange_type),
+           ExchangeTypeName(h.exchange_type));
+  out.Set("flags", h.flags);
+  out.Set("flags_name", FlagsName(h.flags));
+  out.Set("flag_encryption", h.encrypted());
+  out.Set("flag_commit", h.commit());
+  out.Set("flag_authentication_only", h.authentication_only());
   out.Set("message_id", h.message_id);
   out.Set("length", h.length);
   return out;
@@ -165,7 +171,6 @@ Json DescribeHeader(const Header& h) {
 
 Json DescribeMessage(const Message& message) {
   Json out = Json::MakeObject();
-  out.Set("ike_version", "IKEv1");
   out.Set("header", DescribeHeader(message.header));
   if (message.header.encrypted()) {
     Json body = Json::MakeObject();
@@ -178,24 +183,14 @@ Json DescribeMessage(const Message& message) {
   for (size_t i = 0; i < message.payloads.size(); ++i) {
     const Payload& payload = message.payloads[i];
     Json entry = Json::MakeObject();
-    entry.Set("index", static_cast<uint64_t>(i + 1));
-    entry.Set("type", Named(static_cast<uint8_t>(payload.type), PayloadTypeName(payload.type)));
+    SetNamed(entry, "payload_type", static_cast<uint8_t>(payload.type),
+             PayloadTypeName(payload.type));
     entry.Set("offset", static_cast<uint64_t>(spans[i].offset));
     entry.Set("length", static_cast<uint64_t>(spans[i].length));
-    Json body = DescribeBody(payload);
-    for (const auto& [key, value] : body.object()) entry.Set(key, value);
+    entry.Set("body", DescribeBody(payload));
     payloads.Push(std::move(entry));
   }
   out.Set("payloads", std::move(payloads));
-  Status valid = ValidateMessage(message);
-  Json validation = Json::MakeObject();
-  validation.Set("ok", valid.ok());
-  if (!valid.ok()) {
-    validation.Set("code", std::string(ErrorCodeName(valid.code())));
-    validation.Set("message", valid.error().message);
-    validation.Set("offset", static_cast<uint64_t>(valid.error().offset));
-  }
-  out.Set("validation", std::move(validation));
   return out;
 }
 

@@ -182,13 +182,6 @@ std::string FormatMessage(const Message& message) {
                   std::to_string(spans[i].offset));
     FormatBody(payload, 2, &t);
   }
-  Status valid = ValidateMessage(message);
-  if (valid.ok()) {
-    t.Line(1, "semantic check: ok");
-  } else {
-    t.Line(1, "semantic check: FAILED at offset " + std::to_string(valid.error().offset) + ": " +
-                  valid.error().ToString());
-  }
   return t.Take();
 }
 

@@ -75,9 +75,11 @@ Result<DecryptedBody> ParseDecryptedBody(ByteView plaintext, PayloadType first, 
 // violation (kBadValue, kBadLength or kUnsupported) naming the payload and field.
 Status ValidateMessage(const Message& message);
 
-// Every header field and payload as JSON (numbers with their names, byte strings in hex).
+// Every header field and payload as JSON, shaped like ikev2::DescribeMessage: registry values
+// as "<key>": number plus "<key>_name", octet strings in hex, each payload with its offset and
+// length. Describes syntax only; run ValidateMessage for the semantic verdict.
 Json DescribeMessage(const Message& message);
-// The same as indented human-readable text, one field per line.
+// The same fields as indented human-readable text, one per line.
 std::string FormatMessage(const Message& message);
 
 }  // namespace ikewot::ikev1

@@ -52,7 +52,9 @@ TEST(Ikev1VectorsTest, EveryStoredIkev1DatagramRoundTrips) {
     ASSERT_NE(described.Find("header"), nullptr);
     EXPECT_EQ(*described.Find("header")->Find("length")->integer(),
               static_cast<int64_t>(data.size()));
-    EXPECT_NE(FormatMessage(*message).find("semantic check: ok"), std::string::npos);
+    EXPECT_NE(
+        FormatMessage(*message).find("length" + std::string(22, ' ') + std::to_string(data.size())),
+        std::string::npos);
     if (message->header.encrypted()) ++encrypted;
     if (file.string().find("strongswan") != std::string::npos) ++from_strongswan;
   }
