@@ -40,8 +40,8 @@ void CheckChain(ByteView input) {
   Bytes out;
   Writer w(&out);
   for (size_t i = 0; i < body->payloads.size(); ++i) {
-    ikev1::PayloadType next = i + 1 < body->payloads.size() ? body->payloads[i + 1].type
-                                                             : ikev1::PayloadType::kNone;
+    ikev1::PayloadType next =
+        i + 1 < body->payloads.size() ? body->payloads[i + 1].type : ikev1::PayloadType::kNone;
     if (!ikev1::SerializePayload(body->payloads[i], next, &w).ok()) std::abort();
   }
   if (out.size() + body->padding.size() != chain.size()) std::abort();

@@ -8,7 +8,6 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
-#include <regex>
 #include <string>
 #include <vector>
 
@@ -315,14 +314,36 @@ struct ListedDatagram {
   std::string destination;
 };
 
+// The value after `"key":` at or after `*pos` (a string without its quotes, or a number);
+// advances `*pos` past it. Enough JSON for the listing's flat objects.
+std::string NextValue(const std::string& text, const std::string& key, size_t* pos) {
+  size_t at = text.find("\"" + key + "\":", *pos);
+  if (at == std::string::npos) {
+    *pos = std::string::npos;
+    return "";
+  }
+  size_t start = text.find_first_not_of(" ", at + key.size() + 3);
+  bool quoted = text[start] == '"';
+  if (quoted) ++start;
+  size_t end = quoted ? text.find('"', start) : text.find_first_of(",\n}", start);
+  *pos = end;
+  return text.substr(start, end - start);
+}
+
 std::vector<ListedDatagram> ReadListing(const fs::path& path) {
   std::ifstream in(path);
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::regex entry(
-      R"re("file":\s*"([^"]+)",\s*"frame":\s*(\d+),\s*"src":\s*"([^"]+)",\s*"dst":\s*"([^"]+)")re");
   std::vector<ListedDatagram> out;
-  for (std::sregex_iterator it(text.begin(), text.end(), entry), end; it != end; ++it) {
-    out.push_back({(*it)[1], std::stoul((*it)[2]), (*it)[3], (*it)[4]});
+  size_t pos = 0;
+  while (true) {
+    ListedDatagram d;
+    d.file = NextValue(text, "file", &pos);
+    if (pos == std::string::npos) break;
+    d.frame = std::stoul(NextValue(text, "frame", &pos));
+    d.source = NextValue(text, "src", &pos);
+    d.destination = NextValue(text, "dst", &pos);
+    if (pos == std::string::npos) break;
+    out.push_back(d);
   }
   return out;
 }
