@@ -148,6 +148,13 @@ Status CheckPayloads(const Header& header, const std::vector<Payload>& payloads,
   return Status::Ok();
 }
 
+bool OnlyErrorNotifies(const std::vector<Payload>& payloads) {
+  return !payloads.empty() && std::all_of(payloads.begin(), payloads.end(), [](const Payload& p) {
+    const NotifyPayload* notify = p.As<NotifyPayload>();
+    return notify != nullptr && notify->IsError();
+  });
+}
+
 Status CheckHeader(const Message& message) {
   const Header& header = message.header;
   if (header.spi_i == 0) {
@@ -171,9 +178,12 @@ Status CheckHeader(const Message& message) {
         return Invalid(message.payloads.back(), "IKE_SA_INIT cannot carry encrypted payloads");
       }
       break;
+    case ExchangeType::kInformational:
+      // §2.21.4: INVALID_IKE_SPI and the like go out unprotected, as lone error notifies.
+      if (!has_encrypted && OnlyErrorNotifies(message.payloads)) break;
+      [[fallthrough]];
     case ExchangeType::kIkeAuth:
     case ExchangeType::kCreateChildSa:
-    case ExchangeType::kInformational:
     case ExchangeType::kIkeIntermediate:
     case ExchangeType::kIkeFollowupKe:
       if (!has_encrypted) {

@@ -21,7 +21,8 @@ namespace ikewot::ikev2 {
 //    end address, or whose start port is above the end port (except OPAQUE: 65535..0),
 //  - an SKF fragment after the first that names an inner payload (RFC 7383 §2.5),
 //  - a zero initiator SPI; in IKE_SA_INIT a non-zero message ID, or a request with a responder
-//    SPI; SK/SKF in IKE_SA_INIT, or a later exchange's message without SK/SKF (§3.14).
+//    SPI; SK/SKF in IKE_SA_INIT, or a later exchange's message without SK/SKF (§3.14) other
+//    than an unprotected INFORMATIONAL holding only error notifies (INVALID_IKE_SPI, §2.21.4).
 // Errors are kBadValue except the critical-payload case.
 [[nodiscard]] Status ValidateMessage(const Message& message);
 

@@ -179,6 +179,13 @@ TEST(Ikev2ValidateTest, HeaderAndEncryptionRules) {
   EXPECT_EQ(status.code(), ErrorCode::kBadValue);
   EXPECT_NE(status.error().message.find("IKE_AUTH message must end with an SK or SKF"),
             std::string::npos);
+  Message invalid_spi = ExampleIkeAuthRequest();
+  invalid_spi.header.exchange_type = ExchangeType::kInformational;
+  invalid_spi.payloads = {MakePayload(MakeNotify(NotifyType::kInvalidIkeSpi))};
+  EXPECT_TRUE(ValidateParsed(invalid_spi).ok()) << "unprotected INVALID_IKE_SPI (RFC 7296 2.21.4)";
+  invalid_spi.payloads.push_back(MakePayload(MakeNotify(NotifyType::kInitialContact)));
+  EXPECT_EQ(ValidateParsed(invalid_spi).code(), ErrorCode::kBadValue)
+      << "status notifies need protection";
   std::vector<Payload> nested = ExampleIkeAuthRequest().payloads;
   EXPECT_EQ(ValidateDecryptedPayloads(ExampleIkeAuthRequest().header, nested).code(),
             ErrorCode::kBadValue)
