@@ -302,8 +302,8 @@ Result<PublicKey> Certificate::public_key() const {
         oid != nullptr && OBJ_obj2txt(name, sizeof(name), oid, 0) <= 0) {
       std::snprintf(name, sizeof(name), "unknown algorithm");
     }
-    return MakeError(ErrorCode::kUnsupported,
-                     std::string("certificate key (") + name + ") cannot be used");
+    return MakeError(ErrorCode::kUnsupported, std::string("certificate key (") + name +
+                                                  ") cannot be decoded or is not supported");
   }
   return PublicKey::FromPkey(ossl::PkeyPtr(pkey));
 }
