@@ -94,17 +94,16 @@ Result<Message> ParseMessage(ByteView datagram) {
     message.encrypted_body.assign(body.begin(), body.end());
     return message;
   }
-  auto payloads = ParsePayloadChain(r.Rest(), h.next_payload, r.offset());
+  auto payloads = ParsePayloadChain(r.Rest(), next, r.offset());
   if (!payloads.ok()) return payloads.error();
   message.payloads = std::move(payloads).value();
   return message;
 }
 
-Result<std::vector<Payload>> ParsePayloadChain(ByteView data, PayloadType first,
-                                               size_t base_offset) {
+Result<std::vector<Payload>> ParsePayloadChain(ByteView data, uint8_t first, size_t base_offset) {
   Reader r(data, base_offset);
   std::vector<Payload> payloads;
-  IKEWOT_RETURN_IF_ERROR(ParseChain(&r, first, &payloads));
+  IKEWOT_RETURN_IF_ERROR(ParseChain(&r, static_cast<PayloadType>(first), &payloads));
   if (!r.empty()) {
     return r.Fail(ErrorCode::kTrailingData, std::to_string(r.remaining()) +
                                                 " octets follow the last payload (Next Payload 0)");
@@ -112,11 +111,10 @@ Result<std::vector<Payload>> ParsePayloadChain(ByteView data, PayloadType first,
   return payloads;
 }
 
-Result<DecryptedBody> ParseDecryptedBody(ByteView plaintext, PayloadType first,
-                                         size_t base_offset) {
+Result<DecryptedBody> ParseDecryptedBody(ByteView plaintext, uint8_t first, size_t base_offset) {
   Reader r(plaintext, base_offset);
   DecryptedBody body;
-  IKEWOT_RETURN_IF_ERROR(ParseChain(&r, first, &body.payloads));
+  IKEWOT_RETURN_IF_ERROR(ParseChain(&r, static_cast<PayloadType>(first), &body.payloads));
   ByteView padding = r.Rest();
   body.padding.assign(padding.begin(), padding.end());
   return body;

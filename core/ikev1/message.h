@@ -58,8 +58,7 @@ Result<Bytes> SerializeMessage(const Message& message);
 
 // Parses a payload chain starting with type `first` that must fill `data` exactly; offsets in
 // errors are `base_offset` + position in `data`.
-Result<std::vector<Payload>> ParsePayloadChain(ByteView data, PayloadType first,
-                                               size_t base_offset);
+Result<std::vector<Payload>> ParsePayloadChain(ByteView data, uint8_t first, size_t base_offset);
 
 // A decrypted IKEv1 body: the payload chain, then the cipher padding (RFC 2409 Appendix B)
 // which IKEv1 does not delimit, so whatever follows the last payload is padding.
@@ -67,7 +66,7 @@ struct DecryptedBody {
   std::vector<Payload> payloads;
   Bytes padding;
 };
-Result<DecryptedBody> ParseDecryptedBody(ByteView plaintext, PayloadType first, size_t base_offset);
+Result<DecryptedBody> ParseDecryptedBody(ByteView plaintext, uint8_t first, size_t base_offset);
 
 // Semantic checks on a parsed or constructed message: header fields, proposal and transform
 // numbering, attribute sanity of phase-1 and IPsec transforms, SPI sizes, ID and NAT-OA address

@@ -29,7 +29,7 @@ void CheckDatagram(ByteView input) {
 
 void CheckChain(ByteView input) {
   if (input.empty()) return;
-  auto first = static_cast<ikev1::PayloadType>(input[0]);
+  uint8_t first = input[0];
   ByteView chain = input.subspan(1);
   auto body = ikev1::ParseDecryptedBody(chain, first, 1);
   if (!body.ok()) {
@@ -46,7 +46,9 @@ void CheckChain(ByteView input) {
   }
   if (out.size() + body->padding.size() != chain.size()) std::abort();
   if (!std::equal(out.begin(), out.end(), chain.begin())) std::abort();
-  if (!body->payloads.empty() && body->payloads.front().type != first) std::abort();
+  if (!body->payloads.empty() && static_cast<uint8_t>(body->payloads.front().type) != first) {
+    std::abort();
+  }
 }
 
 }  // namespace

@@ -249,12 +249,12 @@ TEST(Ikev1CodecTest, DecryptedBodyKeepsPaddingApart) {
   Bytes wire = Encode(m);
   Bytes plaintext(wire.begin() + kHeaderSize, wire.end());
   plaintext.insert(plaintext.end(), {0, 0, 0, 3});
-  auto body = ParseDecryptedBody(plaintext, PayloadType::kKeyExchange, kHeaderSize);
+  auto body = ParseDecryptedBody(plaintext, 4, kHeaderSize);
   ASSERT_TRUE(body.ok()) << body.error().ToString();
   EXPECT_EQ(body->payloads, m.payloads);
   EXPECT_EQ(ToHex(body->padding), "00000003");
   // The strict chain parser calls the same bytes trailing data, at the padding's offset.
-  auto strict = ParsePayloadChain(plaintext, PayloadType::kKeyExchange, kHeaderSize);
+  auto strict = ParsePayloadChain(plaintext, 4, kHeaderSize);
   EXPECT_EQ(strict.code(), ErrorCode::kTrailingData);
   EXPECT_EQ(strict.error().offset, wire.size());
 }

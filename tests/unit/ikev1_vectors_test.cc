@@ -64,6 +64,29 @@ TEST(Ikev1VectorsTest, EveryStoredIkev1DatagramRoundTrips) {
   }
 }
 
+// Every prefix of every real unencrypted datagram fails as truncated, both as it is (the header
+// length gives it away) and with the header length patched to match (the chain must notice).
+TEST(Ikev1VectorsTest, EveryPrefixOfARealDatagramFailsCleanly) {
+  size_t checked = 0;
+  for (const fs::path& file : Ikev1Vectors()) {
+    Bytes data = ReadFile(file);
+    if (data[19] & kFlagEncryption) continue;  // an opaque body has no inner structure
+    SCOPED_TRACE(file.string());
+    for (size_t n = 0; n < data.size(); ++n) {
+      Bytes prefix(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(n));
+      auto r = ParseMessage(prefix);
+      ASSERT_EQ(r.code(), ErrorCode::kTruncated) << n;
+      if (n < kHeaderSize) continue;
+      for (int i = 0; i < 4; ++i) prefix[24 + i] = static_cast<uint8_t>(n >> (24 - 8 * i));
+      r = ParseMessage(prefix);
+      ASSERT_EQ(r.code(), ErrorCode::kTruncated) << n << ": " << r.error().ToString();
+      EXPECT_LE(r.error().offset, n);
+    }
+    ++checked;
+  }
+  EXPECT_GE(checked, 4u);  // at least the ike-scan probes
+}
+
 TEST(Ikev1VectorsTest, StrongSwanMainModeThreeCarriesKeNonceAndNatDetection) {
   fs::path path =
       fs::path(IKEWOT_TEST_DATA_DIR) / "strongswan/ikev1-main-cert/02-MAIN_MODE-request.bin";
