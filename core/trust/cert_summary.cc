@@ -281,7 +281,7 @@ Result<std::string> FormatDistinguishedName(ByteView name_der) {
   return parts->text;
 }
 
-Result<CertSummary> SummarizeCertificate(ByteView der) {
+Result<CertSummary> SummarizeCertificate(ByteView der, ByteView known_fingerprint) {
   if (der.size() > kMaxCertificateBytes) {
     return MakeError(ErrorCode::kLimitExceeded,
                      "certificate of " + std::to_string(der.size()) + " octets exceeds the " +
@@ -336,7 +336,9 @@ Result<CertSummary> SummarizeCertificate(ByteView der) {
   std::sort(s.identities.begin(), s.identities.end());
   s.identities.erase(std::unique(s.identities.begin(), s.identities.end()), s.identities.end());
   s.self_issued = SameBytes(issuer.encoding, subject.encoding);
-  s.fingerprint = Sha256(der);
+  s.fingerprint = known_fingerprint.size() == 32
+                      ? Bytes(known_fingerprint.begin(), known_fingerprint.end())
+                      : Sha256(der);
   return s;
 }
 

@@ -30,7 +30,8 @@ struct CertSummary {
 };
 
 // Fails with a clear error (and the byte offset) on anything that is not one DER certificate.
-Result<CertSummary> SummarizeCertificate(ByteView der);
+// `known_fingerprint`: the SHA-256 of `der` when the caller already has it (saves hashing).
+Result<CertSummary> SummarizeCertificate(ByteView der, ByteView known_fingerprint = {});
 
 // RFC 4514 text of a DER Name (RDNs last-to-first, multi-valued RDNs joined with '+').
 Result<std::string> FormatDistinguishedName(ByteView name_der);

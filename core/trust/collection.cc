@@ -180,7 +180,11 @@ Result<CollectionContent> ParseCollectionContent(ByteView der, const CollectionL
                      version_at);
   }
   IKEWOT_RETURN_IF_ERROR(der::ReadUint63(r, &out.sequence, "sequence"));
+  const size_t created_offset = r.offset();
   IKEWOT_RETURN_IF_ERROR(der::ReadGeneralizedTime(r, &out.created, "created"));
+  if (out.created < 0) {
+    return MakeError(ErrorCode::kBadValue, "created is before 1970", created_offset);
+  }
   IKEWOT_RETURN_IF_ERROR(der::ReadTagged(r, der::kSequence, &list, "entries"));
   while (!list.contents.empty()) {
     if (out.entries.size() == limits.max_entries) {

@@ -126,7 +126,11 @@ Status ReadEntryTbs(Reader& in, EntryTbs* out, ByteView* encoding) {
     IKEWOT_RETURN_IF_ERROR(ReadFingerprint(path.contents, &fp, "path element"));
     out->path.push_back(std::move(fp));
   }
+  const size_t signed_at_offset = r.offset();
   IKEWOT_RETURN_IF_ERROR(der::ReadGeneralizedTime(r, &out->signed_at, "signedAt"));
+  if (out->signed_at < 0) {
+    return MakeError(ErrorCode::kBadValue, "signedAt is before 1970", signed_at_offset);
+  }
   return r.ExpectEmpty("EntryTBS");
 }
 

@@ -1,6 +1,7 @@
 // TrustStore::Import: the rules for taking in someone else's collection.
 #include <algorithm>
 #include <set>
+#include <unordered_set>
 
 #include "core/crypto/certificate_text.h"
 #include "core/trust/store_internal.h"
@@ -28,6 +29,8 @@ std::string DeriveName(const crypto::Certificate& signer) {
   }
   return base.empty() ? "collection" : base;
 }
+
+std::string Key(ByteView b) { return std::string(b.begin(), b.end()); }
 
 std::string Describe(const PreparedEntry& e) {
   return e.cert.subject + ", " + ShortFingerprint(e.cert.fingerprint) + "...";
@@ -167,19 +170,29 @@ Result<ImportReport> TrustStore::Import(const PreparedCollection& collection,
     name = DeriveName(collection.signer) + "-" + std::to_string(suffix);
   }
 
-  std::set<Bytes> old_fps, new_fps;
   if (existing) {
     auto old_entries = backend_->EntriesOf(existing->id);
     if (!old_entries.ok()) return old_entries.error();
-    for (const EntryRef& e : *old_entries) old_fps.insert(e->cert.fingerprint);
+    std::unordered_set<std::string> old_fps, new_fps;
+    for (const EntryRef& e : *old_entries) old_fps.insert(Key(e->cert.fingerprint));
+    for (const EntryRef& e : kept) {
+      new_fps.insert(Key(e->cert.fingerprint));
+      if (!old_fps.count(Key(e->cert.fingerprint))) ++report.added;
+    }
+    for (const std::string& fp : old_fps) {
+      if (!new_fps.count(fp)) ++report.dropped;
+    }
+  } else {
+    report.added = kept.size();
   }
-  for (const EntryRef& e : kept) {
-    new_fps.insert(e->cert.fingerprint);
-    if (!old_fps.count(e->cert.fingerprint)) ++report.added;
+  // Local decisions are few (people check peers one by one), imports may be large.
+  auto local_entries = backend_->ListLocal();
+  if (!local_entries.ok()) return local_entries.error();
+  std::unordered_set<std::string> decided;
+  for (const LocalEntry& l : *local_entries) {
+    if (l.verdict != LocalVerdict::kUnverified) decided.insert(Key(l.fingerprint()));
   }
-  for (const Bytes& fp : old_fps) {
-    if (!new_fps.count(fp)) ++report.dropped;
-  }
+  for (const EntryRef& e : kept) decided_locally += decided.count(Key(e->cert.fingerprint));
 
   CollectionInfo info = existing ? *existing : CollectionInfo{};
   info.name = name;
@@ -199,11 +212,6 @@ Result<ImportReport> TrustStore::Import(const PreparedCollection& collection,
   report.withdrawn = collection.removals.size();
 
   IKEWOT_RETURN_IF_ERROR(backend_->Transaction([&]() -> Status {
-    for (const EntryRef& e : kept) {
-      auto l = backend_->GetLocal(e->cert.fingerprint);
-      if (!l.ok()) return l.error();
-      if (*l && (*l)->verdict != LocalVerdict::kUnverified) ++decided_locally;
-    }
     IKEWOT_RETURN_IF_ERROR(backend_->PutCollection(&info, kept, collection.removals));
     IKEWOT_RETURN_IF_ERROR(backend_->SetHighestSequence(signer_fp, collection.sequence));
     std::string detail = std::to_string(kept.size()) + " entries from " + signer + ", sequence " +

@@ -88,11 +88,13 @@ Status Policy::Normalize() {
 std::string Policy::Describe() const {
   std::string out = purposes.empty() ? "any purpose" : "";
   for (size_t i = 0; i < purposes.size(); ++i) out += (i ? "," : "") + purposes[i];
-  if (not_before || not_after) {
-    out += "; ";
-    out += not_before ? crypto::FormatUnixTimeUtc(*not_before) : "...";
-    out += " .. ";
-    out += not_after ? crypto::FormatUnixTimeUtc(*not_after) : "...";
+  if (not_before && not_after) {
+    out += "; " + crypto::FormatUnixTimeUtc(*not_before) + " .. " +
+           crypto::FormatUnixTimeUtc(*not_after);
+  } else if (not_before) {
+    out += "; from " + crypto::FormatUnixTimeUtc(*not_before);
+  } else if (not_after) {
+    out += "; until " + crypto::FormatUnixTimeUtc(*not_after);
   }
   if (!addresses.empty()) {
     out += "; addresses ";

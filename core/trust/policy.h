@@ -43,7 +43,7 @@ struct Policy {
   static Policy ForIkeAuth();
   // Sorts and deduplicates, then checks limits and spellings (purposes: [a-z0-9-], 1..32 bytes).
   Status Normalize();
-  // One line for people: "ike-auth; 2025-01-01T00:00:00Z .. 2026-01-01T00:00:00Z; 192.0.2.0/24".
+  // One line for people: "ike-auth; until 2026-01-01T00:00:00Z; addresses 192.0.2.0/24".
   std::string Describe() const;
 
   friend bool operator==(const Policy&, const Policy&) = default;

@@ -102,8 +102,9 @@ Result<ShareResult> TrustStore::Share(const Endorser& sharer, const ShareOptions
         // Recheck that this entry is active right now (not withdrawn, within the cap).
         auto active = ActiveCandidates(*ctx, fp, nullptr);
         if (!active.ok()) return active.error();
-        const bool counts = std::any_of(active->begin(), active->end(),
-                                        [collection_id = id](const Candidate& c) { return c.collection->id == collection_id; });
+        const bool counts = std::any_of(
+            active->begin(), active->end(),
+            [collection_id = id](const Candidate& c) { return c.collection->id == collection_id; });
         if (!counts) continue;
         auto policy = IntersectPolicies(in.policy, narrowing);
         if (!policy || Expired(e->cert, *policy, t)) {

@@ -56,7 +56,7 @@ Result<PreparedCollection> PrepareCollection(OpenedCollection opened) {
   out.entries.reserve(opened.content.entries.size());
   for (size_t i = 0; i < opened.content.entries.size(); ++i) {
     SignedEntry& e = opened.content.entries[i];
-    auto summary = SummarizeCertificate(e.tbs.certificate);
+    auto summary = SummarizeCertificate(e.tbs.certificate, e.tbs.fingerprint);
     if (!summary.ok()) {
       return MakeError(summary.code(), "entry " + std::to_string(i + 1) +
                                            ": unusable certificate: " + summary.error().message);

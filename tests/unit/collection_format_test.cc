@@ -336,3 +336,32 @@ TEST(CollectionVectorTest, OpensslBuiltCollectionOpens) {
 
 }  // namespace
 }  // namespace ikewot::trust
+
+namespace ikewot::trust {
+namespace {
+
+// Fuzzer find: a signedAt in year 0001 parsed but could not be written back (our formats use
+// GeneralizedTime from 1970 on); such times are now refused when parsing.
+TEST(CollectionRegressionTest, TimesBefore1970AreRefused) {
+  std::ifstream in(std::string(IKEWOT_TEST_DATA_DIR) +
+                       "/../fuzz/regressions/collection/signed-at-before-1970.der",
+                   std::ios::binary);
+  ASSERT_TRUE(in);
+  Bytes entry(std::istreambuf_iterator<char>(in), {});
+  auto parsed = ParseSignedEntry(entry);
+  ASSERT_FALSE(parsed.ok());
+  EXPECT_EQ(parsed.code(), ErrorCode::kBadValue);
+  EXPECT_NE(parsed.error().message.find("signedAt is before 1970"), std::string::npos);
+  // The same for a collection's creation time: 30 19 02 01 01 02 01 00 18 0f "19691231235959Z"
+  // followed by an empty entry list.
+  Bytes content = {0x30, 0x19, 0x02, 0x01, 0x01, 0x02, 0x01, 0x00, 0x18, 0x0f};
+  const std::string t = "19691231235959Z";
+  content.insert(content.end(), t.begin(), t.end());
+  content.insert(content.end(), {0x30, 0x00});
+  auto c = ParseCollectionContent(content);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.error().message.find("created is before 1970"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace ikewot::trust
