@@ -257,11 +257,12 @@ Status ParseExtensions(const der::Element& tagged, std::vector<std::string>* ide
 
 }  // namespace
 
-Bytes Sha256(ByteView data) {
+Bytes Sha256(ByteView data, const EVP_MD* sha256) {
   Bytes out(32);
   unsigned int len = 0;
   // EVP_Digest fails only on allocation failure; an all-zero result would then never match.
-  if (EVP_Digest(data.data(), data.size(), out.data(), &len, EVP_sha256(), nullptr) != 1) {
+  if (EVP_Digest(data.data(), data.size(), out.data(), &len, sha256 ? sha256 : EVP_sha256(),
+                 nullptr) != 1) {
     std::fill(out.begin(), out.end(), 0);
   }
   return out;

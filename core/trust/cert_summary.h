@@ -14,6 +14,7 @@
 
 #include "core/base/bytes.h"
 #include "core/base/status.h"
+#include "core/crypto/openssl_handles.h"
 
 namespace ikewot::trust {
 
@@ -36,8 +37,9 @@ Result<CertSummary> SummarizeCertificate(ByteView der, ByteView known_fingerprin
 // RFC 4514 text of a DER Name (RDNs last-to-first, multi-valued RDNs joined with '+').
 Result<std::string> FormatDistinguishedName(ByteView name_der);
 
-// SHA-256 of `data` (certificate fingerprints, entry hashes).
-Bytes Sha256(ByteView data);
+// SHA-256 of `data` (certificate fingerprints, entry hashes). Pass a digest fetched once with
+// EVP_MD_fetch when hashing in a loop: OpenSSL 3 otherwise looks the algorithm up per call.
+Bytes Sha256(ByteView data, const EVP_MD* sha256 = nullptr);
 
 // Colon-separated upper-case hex, the way `openssl x509 -fingerprint -sha256` prints it
 // (crypto::FormatFingerprintHex).

@@ -186,6 +186,8 @@ Result<CollectionContent> ParseCollectionContent(ByteView der, const CollectionL
     return MakeError(ErrorCode::kBadValue, "created is before 1970", created_offset);
   }
   IKEWOT_RETURN_IF_ERROR(der::ReadTagged(r, der::kSequence, &list, "entries"));
+  ossl::MdPtr sha256(EVP_MD_fetch(nullptr, "SHA256", nullptr));
+  if (!sha256) return ossl::CryptoError("EVP_MD_fetch(SHA256)");
   while (!list.contents.empty()) {
     if (out.entries.size() == limits.max_entries) {
       return MakeError(ErrorCode::kLimitExceeded,
@@ -193,7 +195,7 @@ Result<CollectionContent> ParseCollectionContent(ByteView der, const CollectionL
                        list.contents.offset());
     }
     SignedEntry entry;
-    IKEWOT_RETURN_IF_ERROR(ReadSignedEntry(list.contents, &entry));
+    IKEWOT_RETURN_IF_ERROR(ReadSignedEntry(list.contents, &entry, sha256.get()));
     out.entries.push_back(std::move(entry));
   }
   if (der::NextIs(r, der::ContextConstructed(0))) {
@@ -231,25 +233,27 @@ Status CheckCollectionContent(const CollectionContent& content, ByteView signer_
   seen.reserve(content.entries.size());
   for (size_t i = 0; i < content.entries.size(); ++i) {
     const EntryTbs& tbs = content.entries[i].tbs;
-    const std::string where = "entry " + std::to_string(i + 1) + " (" +
-                              FingerprintText(tbs.fingerprint).substr(0, 23) + "...)";
+    auto where = [&] {
+      return "entry " + std::to_string(i + 1) + " (" +
+             FingerprintText(tbs.fingerprint).substr(0, 23) + "...)";
+    };
     if (!seen.insert(Key(tbs.fingerprint)).second) {
-      return MakeError(ErrorCode::kBadValue, where + " lists a certificate a second time");
+      return MakeError(ErrorCode::kBadValue, where() + " lists a certificate a second time");
     }
     if (!std::equal(tbs.endorser.begin(), tbs.endorser.end(), signer_fingerprint.begin(),
                     signer_fingerprint.end())) {
-      return MakeError(ErrorCode::kAuthFailure, where + " is endorsed by someone else");
+      return MakeError(ErrorCode::kAuthFailure, where() + " is endorsed by someone else");
     }
     std::unordered_set<std::string> path_seen;
     for (const Bytes& hop : tbs.path) {
       if (std::equal(hop.begin(), hop.end(), signer_fingerprint.begin(),
                      signer_fingerprint.end()) ||
           !path_seen.insert(Key(hop)).second) {
-        return MakeError(ErrorCode::kBadValue, where + " has a delegation path with a loop");
+        return MakeError(ErrorCode::kBadValue, where() + " has a delegation path with a loop");
       }
     }
     if (std::binary_search(content.removals.begin(), content.removals.end(), tbs.fingerprint)) {
-      return MakeError(ErrorCode::kBadValue, where + " is both listed and removed");
+      return MakeError(ErrorCode::kBadValue, where() + " is both listed and removed");
     }
   }
   return Status::Ok();

@@ -137,15 +137,11 @@ Result<std::vector<TrustStore::Candidate>> TrustStore::ActiveCandidates(
 }
 
 Result<std::vector<ConflictReport>> TrustStore::ConflictsFor(
-    Context& ctx, ByteView fingerprint, const std::vector<std::string>& identities) {
+    Context& ctx, ByteView fingerprint, const std::vector<std::string>& identities,
+    bool local_binds_self, const std::vector<Candidate>& own) {
   std::vector<ConflictReport> out;
-  auto own_local = backend_->GetLocal(fingerprint);
-  if (!own_local.ok()) return own_local.error();
-  const bool local_binds_self = *own_local && LocalBinds(**own_local);
-  auto own = ActiveCandidates(ctx, fingerprint, nullptr);
-  if (!own.ok()) return own.error();
   std::set<int64_t> binding_self;
-  for (const Candidate& c : *own) binding_self.insert(c.collection->id);
+  for (const Candidate& c : own) binding_self.insert(c.collection->id);
 
   for (const std::string& identity : identities) {
     auto others = backend_->FingerprintsWithIdentity(identity);
@@ -234,15 +230,12 @@ Result<Decision> TrustStore::Decide(const DecisionQuery& query) {
                               std::find(names.begin(), names.end(), query.identity) != names.end();
   const std::vector<std::string> checked_identities =
       query.identity.empty() ? names : std::vector<std::string>{query.identity};
-  const std::string identity_problem = "the certificate does not name " + query.identity +
-                                       " (it names " +
-                                       [&] {
-                                         std::string all;
-                                         for (const std::string& n : names)
-                                           all += (all.empty() ? "" : ", ") + n;
-                                         return all.empty() ? std::string("nothing usable") : all;
-                                       }() +
-                                       ")";
+  auto identity_problem = [&] {
+    std::string all;
+    for (const std::string& n : names) all += (all.empty() ? "" : ", ") + n;
+    return "the certificate does not name " + query.identity + " (it names " +
+           (all.empty() ? std::string("nothing usable") : all) + ")";
+  };
 
   // 1. A local decision beats everything imported.
   if (*local) {
@@ -262,7 +255,7 @@ Result<Decision> TrustStore::Decide(const DecisionQuery& query) {
       std::string why;
       if (!names_identity) {
         d.verdict = Verdict::kOutOfPolicy;
-        d.reasons.push_back(identity_problem);
+        d.reasons.push_back(identity_problem());
         return d;
       }
       if (!EvaluateUse(l.policy, l.cert, query, &failed, &why)) {
@@ -273,7 +266,7 @@ Result<Decision> TrustStore::Decide(const DecisionQuery& query) {
       d.verdict = Verdict::kTrustedDirect;
       d.reasons.push_back("you checked this certificate yourself on " + when + note);
       d.reasons.push_back("your policy: " + l.policy.Describe());
-      auto conflicts = ConflictsFor(*ctx, d.fingerprint, checked_identities);
+      auto conflicts = ConflictsFor(*ctx, d.fingerprint, checked_identities, true, *candidates);
       if (!conflicts.ok()) return conflicts.error();
       for (const ConflictReport& c : *conflicts) {
         d.reasons.push_back("note: " + c.Describe() + " (your own decision wins)");
@@ -286,12 +279,13 @@ Result<Decision> TrustStore::Decide(const DecisionQuery& query) {
   }
 
   // 2. Imported collections.
-  auto conflicts = ConflictsFor(*ctx, d.fingerprint, checked_identities);
+  auto conflicts = ConflictsFor(*ctx, d.fingerprint, checked_identities,
+                                /*local_binds_self=*/false, *candidates);
   if (!conflicts.ok()) return conflicts.error();
   d.conflicts = std::move(*conflicts);
   if (!candidates->empty() && !names_identity) {
     d.verdict = Verdict::kOutOfPolicy;
-    d.reasons.push_back(identity_problem);
+    d.reasons.push_back(identity_problem());
     return d;
   }
   std::vector<const Candidate*> passing;
@@ -375,9 +369,9 @@ Result<std::vector<ConflictReport>> TrustStore::Conflicts(TimePoint now) {
       if (!local.ok()) return local.error();
       auto own = ActiveCandidates(*ctx, fp, nullptr);
       if (!own.ok()) return own.error();
-      const bool bound = (*local && LocalBinds(**local)) || !own->empty();
-      if (!bound) continue;
-      auto found = ConflictsFor(*ctx, fp, {identity});
+      const bool local_binds = *local && LocalBinds(**local);
+      if (!local_binds && own->empty()) continue;
+      auto found = ConflictsFor(*ctx, fp, {identity}, local_binds, *own);
       if (!found.ok()) return found.error();
       out.insert(out.end(), found->begin(), found->end());
     }

@@ -90,7 +90,7 @@ Status ReadFingerprint(Reader& in, Bytes* out, const char* what) {
   return Status::Ok();
 }
 
-Status ReadEntryTbs(Reader& in, EntryTbs* out, ByteView* encoding) {
+Status ReadEntryTbs(Reader& in, EntryTbs* out, ByteView* encoding, const EVP_MD* sha256) {
   der::Element tbs, cert, path;
   IKEWOT_RETURN_IF_ERROR(der::ReadTagged(in, der::kSequence, &tbs, "EntryTBS"));
   *encoding = tbs.encoding;
@@ -112,7 +112,7 @@ Status ReadEntryTbs(Reader& in, EntryTbs* out, ByteView* encoding) {
                      cert.offset);
   }
   out->certificate.assign(cert.encoding.begin(), cert.encoding.end());
-  out->fingerprint = Sha256(out->certificate);
+  out->fingerprint = Sha256(out->certificate, sha256);
   IKEWOT_RETURN_IF_ERROR(ReadPolicy(r, &out->policy));
   IKEWOT_RETURN_IF_ERROR(der::ReadTagged(r, der::kSequence, &path, "path"));
   out->path.clear();
@@ -136,7 +136,7 @@ Status ReadEntryTbs(Reader& in, EntryTbs* out, ByteView* encoding) {
 
 }  // namespace
 
-Status ReadSignedEntry(Reader& in, SignedEntry* out) {
+Status ReadSignedEntry(Reader& in, SignedEntry* out, const EVP_MD* sha256) {
   der::Element entry, algorithm;
   IKEWOT_RETURN_IF_ERROR(der::ReadTagged(in, der::kSequence, &entry, "SignedEntry"));
   if (entry.encoding.size() > kMaxSignedEntryBytes) {
@@ -147,7 +147,7 @@ Status ReadSignedEntry(Reader& in, SignedEntry* out) {
   }
   Reader& r = entry.contents;
   ByteView tbs_der;
-  IKEWOT_RETURN_IF_ERROR(ReadEntryTbs(r, &out->tbs, &tbs_der));
+  IKEWOT_RETURN_IF_ERROR(ReadEntryTbs(r, &out->tbs, &tbs_der, sha256));
   IKEWOT_RETURN_IF_ERROR(der::ReadTagged(r, der::kSequence, &algorithm, "signatureAlgorithm"));
   bool known = false;
   for (auto a : {SignatureAlgorithm::kEcdsaSha256, SignatureAlgorithm::kEcdsaSha384,
@@ -172,9 +172,10 @@ Status ReadSignedEntry(Reader& in, SignedEntry* out) {
                      "signature of " + std::to_string(signature.size()) + " octets", sig_at);
   }
   IKEWOT_RETURN_IF_ERROR(r.ExpectEmpty("SignedEntry"));
-  out->tbs_der.assign(tbs_der.begin(), tbs_der.end());
   out->signature.assign(signature.begin(), signature.end());
   out->der.assign(entry.encoding.begin(), entry.encoding.end());
+  out->tbs_offset = static_cast<size_t>(tbs_der.data() - entry.encoding.data());
+  out->tbs_size = tbs_der.size();
   return Status::Ok();
 }
 
@@ -225,11 +226,17 @@ Result<SignedEntry> Endorser::Sign(EntryTbs tbs) const {
   signature.resize(len);
   auto der = asn1::EncodeSignedEntry(*tbs_der, AlgorithmDer(algorithm_), signature);
   if (!der.ok()) return der.error();
+  // The SignedEntry SEQUENCE starts with the TBS verbatim; find where.
+  Reader in(*der);
+  der::Element outer, inner;
+  IKEWOT_RETURN_IF_ERROR(der::ReadTagged(in, der::kSequence, &outer, "SignedEntry"));
+  IKEWOT_RETURN_IF_ERROR(der::ReadTagged(outer.contents, der::kSequence, &inner, "EntryTBS"));
   SignedEntry out;
   out.tbs = std::move(tbs);
-  out.tbs_der = std::move(*tbs_der);
   out.algorithm = algorithm_;
   out.signature = std::move(signature);
+  out.tbs_offset = inner.offset;
+  out.tbs_size = inner.encoding.size();
   out.der = std::move(*der);
   return out;
 }
@@ -271,8 +278,8 @@ Status EntryVerifier::Verify(const SignedEntry& entry) {
   if (md_) {
     uint8_t digest[EVP_MAX_MD_SIZE];
     unsigned int digest_len = 0;
-    if (EVP_Digest(entry.tbs_der.data(), entry.tbs_der.size(), digest, &digest_len, md_.get(),
-                   nullptr) != 1) {
+    const ByteView tbs = entry.tbs_der();
+    if (EVP_Digest(tbs.data(), tbs.size(), digest, &digest_len, md_.get(), nullptr) != 1) {
       return ossl::CryptoError("EVP_Digest");
     }
     rc = EVP_PKEY_verify(prehash_.get(), entry.signature.data(), entry.signature.size(), digest,
@@ -284,7 +291,7 @@ Status EntryVerifier::Verify(const SignedEntry& entry) {
       return ossl::CryptoError("EVP_DigestVerifyInit_ex");
     }
     rc = EVP_DigestVerify(ctx.get(), entry.signature.data(), entry.signature.size(),
-                          entry.tbs_der.data(), entry.tbs_der.size());
+                          entry.tbs_der().data(), entry.tbs_der().size());
   }
   if (rc != 1) {
     ossl::DrainErrors();

@@ -75,14 +75,19 @@ struct EntryTbs {
 
 struct SignedEntry {
   EntryTbs tbs;
-  Bytes tbs_der;  // exactly the signed octets
   SignatureAlgorithm algorithm = SignatureAlgorithm::kEcdsaSha256;
   Bytes signature;
   Bytes der;  // the complete SignedEntry encoding
+  // Where the DER of tbs -- exactly the signed octets -- lies inside `der`.
+  size_t tbs_offset = 0;
+  size_t tbs_size = 0;
+
+  ByteView tbs_der() const { return ByteView(der).subspan(tbs_offset, tbs_size); }
 };
 
-// Syntax only (no signature check): limits, field shapes, a normalized policy.
-[[nodiscard]] Status ReadSignedEntry(Reader& in, SignedEntry* out);
+// Syntax only (no signature check): limits, field shapes, a normalized policy. `sha256`
+// (optional, fetched once by the caller) computes the certificate fingerprint.
+[[nodiscard]] Status ReadSignedEntry(Reader& in, SignedEntry* out, const EVP_MD* sha256 = nullptr);
 Result<SignedEntry> ParseSignedEntry(ByteView der);
 
 // Signs entries with a private key whose certificate the verifiers will hold. Keeps a

@@ -277,7 +277,7 @@ class MemoryBackend final : public TrustBackend {
     InsertLocal(old);
   }
 
-  void InsertCollection(const StoredCollection& c) {
+  void InsertCollection(StoredCollection c) {
     const int64_t id = c.info.id;
     for (const EntryRef& e : c.entries) {
       const std::string k = Key(e->cert.fingerprint);
@@ -285,7 +285,7 @@ class MemoryBackend final : public TrustBackend {
       Index(e->cert.identities, k);
     }
     for (const Bytes& fp : c.removals) removals_by_fp_[Key(fp)].insert(id);
-    collections_[id] = c;
+    collections_[id] = std::move(c);
     next_collection_id_ = std::max(next_collection_id_, id + 1);
   }
 

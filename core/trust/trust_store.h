@@ -202,8 +202,12 @@ class TrustStore {
   Result<Context> MakeContext(TimePoint now);
   Result<std::vector<Candidate>> ActiveCandidates(Context& ctx, ByteView fingerprint,
                                                   std::vector<std::string>* skipped);
+  // Sources binding one of `identities` to another certificate without also binding it to
+  // this one (`local_binds_self`, `own`: how this certificate itself is bound).
   Result<std::vector<ConflictReport>> ConflictsFor(Context& ctx, ByteView fingerprint,
-                                                   const std::vector<std::string>& identities);
+                                                   const std::vector<std::string>& identities,
+                                                   bool local_binds_self,
+                                                   const std::vector<Candidate>& own);
   Result<CollectionInfo> FindCollection(std::string_view name);
 
   std::unique_ptr<TrustBackend> backend_;
