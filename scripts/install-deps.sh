@@ -5,7 +5,7 @@ set -euo pipefail
 
 packages=(
   # build
-  build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev clang-format
+  build-essential cmake ninja-build pkg-config ccache clang libclang-rt-14-dev clang-format
   # core libraries
   libssl-dev openssl libsqlite3-dev sqlite3 libboost-graph-dev
   # tests and benchmarks

@@ -19,7 +19,7 @@ mkdir -p "$results"
 
 configure() {  # dir, extra cmake args...
   local dir=$1; shift
-  cmake -S "$root" -B "$dir" -G Ninja -DIKEWOT_WITH_NS3=OFF -DIKEWOT_WITH_PYTHON=OFF "$@" > "$dir.configure.log" 2>&1 \
+  cmake -S "$root" -B "$dir" -G Ninja "$@" > "$dir.configure.log" 2>&1 \
     || { cat "$dir.configure.log"; exit 1; }
 }
 
@@ -31,20 +31,20 @@ run_ctest() {  # dir, name, extra ctest args...
 
 echo "== build: main (RelWithDebInfo)"
 mkdir -p build
-configure build/main -DCMAKE_BUILD_TYPE=RelWithDebInfo
+configure build/main -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIKEWOT_WITH_NS3=ON -DIKEWOT_WITH_PYTHON=ON
 cmake --build build/main -j "$jobs"
 run_ctest build/main main
 
 if [ "${SKIP_SANITIZE:-0}" != 1 ]; then
   echo "== build: asan+ubsan"
-  configure build/asan -DCMAKE_BUILD_TYPE=Debug -DIKEWOT_SANITIZE=ON -DIKEWOT_BUILD_BENCH=OFF
+  configure build/asan -DCMAKE_BUILD_TYPE=Debug -DIKEWOT_SANITIZE=ON -DIKEWOT_BUILD_BENCH=OFF -DIKEWOT_WITH_NS3=OFF -DIKEWOT_WITH_PYTHON=OFF
   cmake --build build/asan -j "$jobs"
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 run_ctest build/asan asan
 fi
 
 if [ "${SKIP_FUZZ:-0}" != 1 ]; then
   echo "== build: libFuzzer (clang, asan+ubsan)"
-  CC=clang CXX=clang++ configure build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIKEWOT_FUZZ=ON
+  CC=clang CXX=clang++ configure build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIKEWOT_FUZZ=ON -DIKEWOT_WITH_NS3=OFF -DIKEWOT_WITH_PYTHON=OFF
   cmake --build build/fuzz -j "$jobs"
   run_ctest build/fuzz fuzz-replay -L fuzz-replay
   scripts/fuzz.sh build/fuzz "$fuzz_seconds" "$results/fuzz.xml"
