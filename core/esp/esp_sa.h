@@ -61,7 +61,7 @@ SaParameters InboundParameters(const engine::ChildSaInfo& child, bool initiator)
 
 struct OutboundCounters {
   uint64_t packets = 0;
-  uint64_t octets = 0;  // inner octets
+  uint64_t octets = 0;   // inner octets
   uint64_t refused = 0;  // sequence number exhausted, or not an IP packet
 };
 

@@ -37,8 +37,7 @@ class ReplayWindow {
   void Accept(uint64_t sequence);
 
  private:
-  ReplayWindow(uint32_t size, bool esn, size_t words)
-      : size_(size), esn_(esn), bits_(words, 0) {}
+  ReplayWindow(uint32_t size, bool esn, size_t words) : size_(size), esn_(esn), bits_(words, 0) {}
   bool Seen(uint64_t sequence) const;
 
   uint32_t size_ = 0;
