@@ -27,13 +27,14 @@ namespace ikewot::driver {
 
 struct EspTunnelCounters {
   uint64_t tun_packets_read = 0;
-  uint64_t sent = 0;                     // ESP packets handed to send_esp
+  uint64_t sent = 0;                       // ESP packets handed to send_esp
   uint64_t dropped_outside_selectors = 0;  // TUN packet not covered by the CHILD SA's selectors
   uint64_t dropped_encapsulation = 0;      // not IP, or sequence numbers exhausted
   uint64_t esp_received = 0;
-  uint64_t delivered = 0;                  // inner packets written to the TUN
-  uint64_t dropped_inbound_selectors = 0;  // authentic packet whose inner addresses the SA does not cover
-  uint64_t dropped_not_esp = 0;            // datagram that is not ESP (keepalive, empty, marker)
+  uint64_t delivered = 0;  // inner packets written to the TUN
+  uint64_t dropped_inbound_selectors =
+      0;                         // authentic packet whose inner addresses the SA does not cover
+  uint64_t dropped_not_esp = 0;  // datagram that is not ESP (keepalive, empty, marker)
   uint64_t tun_write_errors = 0;
 };
 
