@@ -39,9 +39,10 @@ def summary_text(run) -> str:
             f" {final['verifications_without_sharing']} (saved {final['saved_vs_no_sharing']}),"
             f" everyone checks everyone {final['verifications_everyone_checks_everyone']}"
             f" (saved {final['saved_vs_everyone']})",
-            f"components: largest {final['largest_component']} of {n}, {final['components']} in"
-            f" all; path length mean {final['mean_path_length']:.2f}, max"
-            f" {final['max_path_length']}",
+            f"components: largest strongly connected {final['largest_component']} of {n}"
+            f" ({final['strong_components']} in all; weakly connected: largest"
+            f" {final['largest_weak_component']}); path length mean"
+            f" {final['mean_path_length']:.2f}, max {final['max_path_length']}",
             f"trust edges by depth: " + ", ".join(f"{d}: {c}" for d, c in
                                                 s["edges_by_depth"].items()) if
             s["edges_by_depth"] else "trust edges by depth: none",

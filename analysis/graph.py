@@ -1,12 +1,11 @@
-"""The trust graph of a run (docs/run-format.md, "metrics.csv").
+"""The trust graph of a run (docs/run-format.md, "metrics.csv"), defined exactly as the C++ metrics
+(sim/trust_metrics.cc, Boost.Graph) define it so both can be compared sample by sample:
 
-At time t the graph has an edge u -> v while u holds at least one trust record for v: a `trust`
-event (node u, peer v) not withdrawn by a later `untrust` at or before t. A record is identified
-by (u, v, via): `via` is None for u's own verification, else the sharer whose collection vouches,
-so an `untrust` withdraws exactly the record with its (node, peer, via) and trust that u also
-holds from another source stays. An edge's depth is the smallest depth among its records (the
-shortest chain of checks that vouches for v); its path length is depth + 1. An edge is genuine
-when every record behind it is for v's real certificate.
+At time t (events at or before t count) the graph has an edge u -> v when the last trust or
+untrust event for (node u, peer v) is a `trust` event. A `trust` event replaces what u held for
+v (the simulation emits a new one when the depth or the sharer changes); an `untrust` event
+removes the edge. Self-trust (u == v) is ignored. An edge carries the depth, `genuine`, `via`
+and `collection` of its last trust event; its path length is depth + 1.
 """
 
 from __future__ import annotations
@@ -19,71 +18,49 @@ import pandas as pd
 
 from .runfolder import Run
 
-RecordKey = tuple[int, int, "int | None"]  # (node, peer, via)
-
 
 @dataclass(frozen=True)
 class TrustRecord:
+    """What node u holds for peer v: the fields of the last trust event."""
+
     node: int
     peer: int
-    via: int | None
+    via: int | None  # None: u's own verification
     depth: int
     genuine: bool
     collection: str | None
     since: float
 
 
-def _as_via(value) -> int | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return None
-    return int(value)
-
-
-def _as_bool(value, default: bool) -> bool:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return default
-    return bool(value)
-
-
-def _as_depth(value, via: int | None) -> int:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return 0 if via is None else 1
-    return int(value)
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and pd.isna(value))
 
 
 class TrustState:
-    """The active trust records, updated event by event in simulation-time order."""
+    """The trust edges, updated event by event in simulation-time order."""
 
     def __init__(self) -> None:
-        self.records: dict[RecordKey, TrustRecord] = {}
+        self.records: dict[tuple[int, int], TrustRecord] = {}
 
     def apply(self, event: dict) -> None:
         kind = event["event"]
-        if kind not in ("trust", "untrust"):
+        if kind not in ("trust", "untrust") or _missing(event.get("peer")):
             return
         node, peer = int(event["node"]), int(event["peer"])
-        if node == peer:  # trusting oneself is no edge
+        if node == peer:
             return
-        via = _as_via(event.get("via"))
-        key = (node, peer, via)
-        if kind == "trust":
-            self.records[key] = TrustRecord(
-                node=node, peer=peer, via=via, depth=_as_depth(event.get("depth"), via),
-                genuine=_as_bool(event.get("genuine"), True),
-                collection=event.get("collection"), since=float(event["t"]))
-        else:
-            self.records.pop(key, None)
-
-    def edges(self) -> dict[tuple[int, int], list[TrustRecord]]:
-        out: dict[tuple[int, int], list[TrustRecord]] = {}
-        for record in self.records.values():
-            out.setdefault((record.node, record.peer), []).append(record)
-        return out
-
-
-def trust_events(run: Run) -> list[dict]:
-    frame = run.events[run.events["event"].isin(["trust", "untrust"])]
-    return frame.to_dict("records")
+        if kind == "untrust":
+            self.records.pop((node, peer), None)
+            return
+        via = None if _missing(event.get("via")) else int(event["via"])
+        depth = event.get("depth")
+        genuine = event.get("genuine")
+        collection = event.get("collection")
+        self.records[(node, peer)] = TrustRecord(
+            node=node, peer=peer, via=via, depth=0 if _missing(depth) else int(depth),
+            genuine=True if _missing(genuine) else bool(genuine),
+            collection=collection if isinstance(collection, str) else None,
+            since=float(event["t"]))
 
 
 def replay(run: Run, times: list[float]) -> Iterator[tuple[float, TrustState, int]]:
@@ -103,20 +80,17 @@ def build_graph(run: Run, state: TrustState) -> nx.DiGraph:
     graph = nx.DiGraph()
     for node_id, row in run.nodes.iterrows():
         graph.add_node(int(node_id), name=row["name"], role=row["role"])
-    for (u, v), records in state.edges().items():
-        depth = min(r.depth for r in records)
-        graph.add_edge(
-            u, v, depth=depth, path_length=depth + 1,
-            genuine=all(r.genuine for r in records), sources=len(records),
-            vias=sorted({-1 if r.via is None else r.via for r in records}),
-            collections=sorted({r.collection for r in records if r.collection}))
+    for (u, v), r in state.records.items():
+        graph.add_edge(u, v, depth=r.depth, path_length=r.depth + 1, genuine=r.genuine,
+                       via=-1 if r.via is None else r.via, collection=r.collection or "",
+                       since=r.since)
     return graph
 
 
 def trust_graph(run: Run, t: float | None = None) -> nx.DiGraph:
     """The trust graph at time t (default: the end of the run) as a networkx DiGraph. Nodes carry
-    name and role; edges carry depth, path_length, genuine, sources, vias (-1: own check) and
-    collections."""
+    name and role; edges carry depth, path_length, genuine, via (-1: own check), collection and
+    since (the time of the trust event)."""
     if t is None:
         t = float(run.events["t"].max()) if len(run.events) else 0.0
     for _, state, _ in replay(run, [t]):

@@ -36,30 +36,53 @@ def _ok(value) -> bool:
                              and value == 1) or (isinstance(value, np.bool_) and bool(value))
 
 
-def snapshot_metrics(run: Run, state: TrustState, verifications_done: int) -> dict:
-    """The metrics.csv figures (and a few more) for one state of the trust records."""
+def _needed_pairs_over_events(run: Run) -> list[int]:
+    """For each event index i, the number of distinct ordered pairs (u, v), u != v, that needed a
+    verification without sharing among the first i events: u verified v (ok), or u and v
+    connected (ok; both orders). The C++ RunWriter counts the same."""
+    seen: set[tuple[int, int]] = set()
+    counts = [0]
+    for event in run.events[["node", "event", "peer", "ok"]].to_dict("records"):
+        kind, peer = event["event"], event["peer"]
+        if kind in ("verify", "connect") and _ok(event["ok"]) and peer is not None and not (
+                isinstance(peer, float) and math.isnan(peer)):
+            u, v = int(event["node"]), int(peer)
+            if u != v:
+                seen.add((u, v))
+                if kind == "connect":
+                    seen.add((v, u))
+        counts.append(len(seen))
+    return counts
+
+
+def snapshot_metrics(run: Run, state: TrustState, verifications_done: int,
+                     verifications_needed: int) -> dict:
+    """The metrics.csv figures (and a few more) for one state of the trust edges."""
     n = run.node_count
     graph = build_graph(run, state)
     pairs = graph.number_of_edges()
     lengths = [d["path_length"] for _, _, d in graph.edges(data=True)]
     exposed = {u for u, _, d in graph.edges(data=True) if not d["genuine"]}
-    components = list(nx.weakly_connected_components(graph)) if n else []
+    strong = list(nx.strongly_connected_components(graph)) if n else []
+    weak = list(nx.weakly_connected_components(graph)) if n else []
     all_pairs = n * (n - 1)
     return {
         "trusting_pairs": pairs,
         "reachable_pairs_fraction": pairs / all_pairs if all_pairs else 0.0,
         "verifications_done": verifications_done,
-        "verifications_without_sharing": pairs,
+        "verifications_without_sharing": verifications_needed,
         "mean_path_length": float(np.mean(lengths)) if lengths else 0.0,
         "max_path_length": int(max(lengths)) if lengths else 0,
-        "largest_component": max((len(c) for c in components), default=0),
+        "largest_component": max((len(c) for c in strong), default=0),
         "exposure_to_attacker": len(exposed) / n if n else 0.0,
         # Beyond metrics.csv:
         "verifications_everyone_checks_everyone": all_pairs,
-        "saved_vs_no_sharing": pairs - verifications_done,
+        "saved_vs_no_sharing": verifications_needed - verifications_done,
         "saved_vs_everyone": all_pairs - verifications_done,
         "pairs_via_collections": sum(1 for _, _, d in graph.edges(data=True) if d["depth"] > 0),
-        "components": len(components),
+        "strong_components": len(strong),
+        "largest_weak_component": max((len(c) for c in weak), default=0),
+        "weak_components": len(weak),
         "exposed_nodes": len(exposed),
     }
 
@@ -69,10 +92,12 @@ def metrics_over_time(run: Run, times: list[float] | None = None) -> pd.DataFram
     times = default_times(run) if times is None else list(times)
     verify_ok = run.events["event"].eq("verify") & run.events["ok"].map(_ok)
     verified_before = np.concatenate([[0], np.cumsum(verify_ok.to_numpy(dtype=int))])
+    needed_before = _needed_pairs_over_events(run)
     rows = []
     for t, state, index in replay(run, times):
         row = {"t": t}
-        row.update(snapshot_metrics(run, state, int(verified_before[index])))
+        row.update(snapshot_metrics(run, state, int(verified_before[index]),
+                                    needed_before[index]))
         rows.append(row)
     frame = pd.DataFrame(rows)
     if frame.empty:
@@ -81,9 +106,11 @@ def metrics_over_time(run: Run, times: list[float] | None = None) -> pd.DataFram
 
 
 def compare_with_cpp(run: Run, python_metrics: pd.DataFrame | None = None,
-                     tolerance: float = 1e-9) -> pd.DataFrame | None:
+                     tolerance: float = 1e-4) -> pd.DataFrame | None:
     """Per metrics.csv column: the largest difference between the C++ and the networkx value at
-    the same sample times. None when the run has no metrics.csv."""
+    the same sample times, and whether it is within `tolerance` (metrics.csv prints fractions
+    with 6 and the mean path length with 4 decimals; counts must be equal). None when the run
+    has no metrics.csv."""
     if run.cpp_metrics is None:
         return None
     ours = python_metrics if python_metrics is not None else metrics_over_time(
@@ -95,10 +122,12 @@ def compare_with_cpp(run: Run, python_metrics: pd.DataFrame | None = None,
     for column in METRIC_COLUMNS[1:]:
         diff = (ours[column].astype(float) - theirs[column].astype(float)).abs()
         worst = int(diff.idxmax()) if len(diff) else 0
+        allowed = tolerance if column in ("reachable_pairs_fraction", "mean_path_length",
+                                          "exposure_to_attacker") else 0.0
         rows.append({
             "metric": column,
             "max_abs_difference": float(diff.max()) if len(diff) else 0.0,
-            "agree": bool((diff <= tolerance).all()),
+            "agree": bool((diff <= allowed).all()),
             "worst_t": float(theirs["t"].iloc[worst]) if len(diff) else math.nan,
         })
     return pd.DataFrame(rows)
@@ -128,8 +157,8 @@ def hop_distances(graph: nx.DiGraph) -> pd.DataFrame:
 
 def depth_effect(run: Run, t: float | None = None) -> pd.DataFrame:
     """What a delegation cap would leave at time t: for cap c = 0 (no sharing), 1 (only what a
-    sharer checked personally), 2, ... the pairs still trusting and the nodes still exposed. A pair
-    counts under cap c when one of its records has depth <= c."""
+    sharer checked personally), 2, ... the pairs still trusting and the nodes still exposed (an
+    edge counts under cap c when its depth is <= c)."""
     graph = trust_graph(run, t)
     n = run.node_count
     max_depth = max((d["depth"] for _, _, d in graph.edges(data=True)), default=0)
@@ -162,18 +191,16 @@ def conditional_collections(run: Run) -> set[tuple[int, str]]:
 
 
 def conditional_effect(run: Run, times: list[float] | None = None) -> pd.DataFrame:
-    """Over time: trusting pairs, and those that rest only on conditional collections (so exist
-    only while the condition holds, e.g. while connected to the company server)."""
+    """Over time: trusting pairs, and those that rest on a conditional import (so exist only
+    while the condition holds, e.g. while connected to the company server)."""
     conditional = conditional_collections(run)
     times = default_times(run) if times is None else times
     rows = []
     for t, state, _ in replay(run, times):
-        edges = state.edges()
-        only_conditional = sum(
-            1 for records in edges.values()
-            if all((r.node, r.collection) in conditional for r in records))
-        rows.append({"t": t, "trusting_pairs": len(edges),
-                     "pairs_only_via_conditional": only_conditional})
+        only_conditional = sum(1 for r in state.records.values()
+                               if (r.node, r.collection) in conditional)
+        rows.append({"t": t, "trusting_pairs": len(state.records),
+                     "pairs_via_conditional": only_conditional})
     return pd.DataFrame(rows)
 
 

@@ -50,7 +50,7 @@ def plot_verifications(run: Run, series: pd.DataFrame, folder: str) -> str:
     ax.step(series["t"], series["verifications_everyone_checks_everyone"], where="post",
             linestyle=":", label="everyone checks everyone")
     ax.step(series["t"], series["verifications_without_sharing"], where="post", linestyle="--",
-            label="needed without sharing (one per trusting pair)")
+            label="needed without sharing")
     ax.step(series["t"], series["verifications_done"], where="post", linewidth=2,
             label="phone verifications done")
     ax.set_xlabel("simulation time (s)")
@@ -63,11 +63,15 @@ def plot_verifications(run: Run, series: pd.DataFrame, folder: str) -> str:
 
 def plot_structure(series: pd.DataFrame, folder: str) -> str:
     fig, (left, right) = plt.subplots(1, 2, figsize=(9, 3.6))
-    left.step(series["t"], series["largest_component"], where="post", label="largest component")
-    left.step(series["t"], series["components"], where="post", label="components")
+    left.step(series["t"], series["largest_component"], where="post",
+              label="largest strongly connected")
+    left.step(series["t"], series["largest_weak_component"], where="post", linestyle="--",
+              label="largest weakly connected")
+    left.step(series["t"], series["strong_components"], where="post", linestyle=":",
+              label="strongly connected components")
     left.set_xlabel("simulation time (s)")
     left.set_ylabel("nodes / count")
-    left.set_title("Weakly connected components")
+    left.set_title("Components of the trust graph")
     left.grid(alpha=0.3)
     left.legend(fontsize=8)
     right.step(series["t"], series["mean_path_length"], where="post", label="mean")
@@ -114,8 +118,8 @@ def plot_depth(run: Run, folder: str) -> str:
 def plot_conditional(table: pd.DataFrame, folder: str) -> str:
     fig, ax = plt.subplots(figsize=(7, 3.6))
     ax.step(table["t"], table["trusting_pairs"], where="post", label="all trusting pairs")
-    ax.step(table["t"], table["pairs_only_via_conditional"], where="post",
-            label="resting only on conditional collections")
+    ax.step(table["t"], table["pairs_via_conditional"], where="post",
+            label="resting on a conditional import")
     ax.set_xlabel("simulation time (s)")
     ax.set_ylabel("pairs")
     ax.set_title("Conditional collections")

@@ -92,7 +92,8 @@ def run_report(run: Run, out_dir: str | None = None) -> str:
             _card("phone verifications done", str(int(final["verifications_done"]))),
             _card("saved vs no sharing", str(int(final["saved_vs_no_sharing"]))),
             _card("saved vs everyone checks everyone", str(int(final["saved_vs_everyone"]))),
-            _card("largest component", f"{int(final['largest_component'])} of {n}"),
+            _card("largest strongly connected component",
+                  f"{int(final['largest_component'])} of {n}"),
             _card("nodes trusting a forged certificate", f"{final['exposure_to_attacker']:.1%}"),
         ]
         parts.append(f'<div class="figures">{"".join(cards)}</div>')
@@ -109,10 +110,11 @@ def run_report(run: Run, out_dir: str | None = None) -> str:
                       "Fraction of ordered node pairs (u, v) where u trusts v without a new "
                       "verification."))
     parts.append(_img(plots.plot_verifications(run, series, out_dir),
-                      "Phone verifications done, against one per trusting pair (no sharing) and "
-                      "n(n-1) (everyone checks everyone)."))
+                      "Phone verifications done, against those needed without sharing (one per "
+                      "pair that verified or connected) and n(n-1) (everyone checks everyone)."))
     parts.append(_img(plots.plot_structure(series, out_dir),
-                      "Components of the trust graph and path lengths (depth + 1) of its edges."))
+                      "Components of the trust graph (strongly connected: as metrics.csv) and "
+                      "path lengths (depth + 1) of its edges."))
     parts.append("<h2>Structure at the end</h2>")
     drawn = plots.plot_graph(run, graph, out_dir)
     if drawn:
@@ -173,8 +175,8 @@ def sweep_table(sweep: Sweep) -> pd.DataFrame:
                     "saved_vs_no_sharing", "saved_vs_everyone", "largest_component",
                     "mean_path_length", "exposure_to_attacker"):
             row[key] = final.get(key)
-        pairs = final.get("trusting_pairs") or 0
-        row["saved_fraction"] = (final.get("saved_vs_no_sharing", 0) / pairs) if pairs else None
+        needed = final.get("verifications_without_sharing") or 0
+        row["saved_fraction"] = (final.get("saved_vs_no_sharing", 0) / needed) if needed else None
         rows.append(row)
     return pd.DataFrame(rows)
 

@@ -60,6 +60,8 @@ def test_load_run(friends):
 
 
 def test_metrics_hand_derived(friends):
+    # Semantics (as the C++ metrics): the last trust/untrust event for (u, v) decides the edge;
+    # a trust event replaces the depth/genuine/via of an existing edge.
     run = an.load_run(friends)
     series = an.metrics_over_time(run, [0.0, 3.5, 7.0, 8.0]).set_index("t")
     # t=0: nothing yet; every node is its own component.
@@ -67,62 +69,71 @@ def test_metrics_hand_derived(friends):
     assert series.loc[0.0, "largest_component"] == 1
     assert series.loc[0.0, "mean_path_length"] == 0
     # t=3.5: 0->1, 0->2, 0->3, 1->0 (own checks, depth 0) and 1->2, 1->3 (via alice, depth 1):
-    # 6 pairs; verifications alice 3 + bob 1 (dave's failed one does not count) = 4; path
-    # lengths 1,1,1,1,2,2 -> mean 8/6, max 2; {0,1,2,3} connected, mallory alone -> 4.
+    # 6 pairs; verifications alice 3 + bob 1 (dave's failed one does not count) = 4, and those 4
+    # pairs are what would need checking without sharing; path lengths 1,1,1,1,2,2 -> mean 8/6,
+    # max 2; only alice <-> bob trust each other both ways: largest strong component 2.
     row = series.loc[3.5]
     assert row["trusting_pairs"] == 6
     assert row["reachable_pairs_fraction"] == pytest.approx(6 / PAIRS)
     assert row["verifications_done"] == 4
+    assert row["verifications_without_sharing"] == 4
     assert row["mean_path_length"] == pytest.approx(8 / 6)
     assert row["max_path_length"] == 2
-    assert row["largest_component"] == 4
+    assert row["largest_component"] == 2
+    assert row["largest_weak_component"] == 4  # mallory is alone
     assert row["exposure_to_attacker"] == 0
-    # t=7: 12 pairs (1->3 withdrawn at 6, 3->4 and the forged 3->1 added); dave's 3->1 rests on
-    # carol (depth 2) and on mallory's forged entry (depth 1): its depth is 1 and it is not
-    # genuine, so dave (1 of 5 nodes) is exposed. Depths 0,0,0,0,1,0,1,1,0,1,1,0 -> sum 5, mean
-    # path length (5 + 12) / 12, max 2. 7 verifications (dave checked carol and mallory).
+    # t=7: 1->3 was withdrawn at 6; 3->4 added at 6.5; mallory's forged entry replaced dave's
+    # 3->1 (depth 2 via carol -> depth 1 via mallory, not genuine): dave (1 of 5) is exposed.
+    # 12 pairs, depths 0,0,0,0,1,0,1,1,0,1,1,0 -> sum 5, mean (5 + 12) / 12, max 2; alice,
+    # bob, carol, dave reach each other both ways: strong component 4. 7 verifications, 7 pairs
+    # needed (the connections at 7.5/7.6 come later).
     row = series.loc[7.0]
     assert row["trusting_pairs"] == 12
     assert row["verifications_done"] == 7
+    assert row["verifications_without_sharing"] == 7
     assert row["mean_path_length"] == pytest.approx(17 / 12)
     assert row["max_path_length"] == 2
-    assert row["largest_component"] == 5
+    assert row["largest_component"] == 4
     assert row["exposure_to_attacker"] == pytest.approx(1 / 5)
-    # t=8: mallory's record is withdrawn, carol's depth-2 record for bob stays: still 12 pairs,
-    # depth sum 6 -> mean 18/12, max 3; nobody exposed. Savings: 12 - 7 and 20 - 7.
+    # t=8: 3->1 untrusted: 11 pairs, depth sum 4 -> mean 15/11; nobody exposed. dave and bob
+    # connected (both orders count, 3->1 and 1->3 are new) and alice->bob (already counted):
+    # 9 pairs needed without sharing, so sharing saved 9 - 7 = 2; vs everyone 20 - 7 = 13.
     row = series.loc[8.0]
-    assert row["trusting_pairs"] == 12
-    assert row["mean_path_length"] == pytest.approx(1.5)
-    assert row["max_path_length"] == 3
+    assert row["trusting_pairs"] == 11
+    assert row["mean_path_length"] == pytest.approx(15 / 11)
+    assert row["max_path_length"] == 2
     assert row["exposure_to_attacker"] == 0
-    assert row["saved_vs_no_sharing"] == 5
+    assert row["verifications_without_sharing"] == 9
+    assert row["saved_vs_no_sharing"] == 2
     assert row["saved_vs_everyone"] == 13
 
 
 def test_trust_graph_and_degrees(friends):
     run = an.load_run(friends)
+    at7 = an.trust_graph(run, 7.0)
+    assert isinstance(at7, nx.DiGraph)
+    assert at7.edges[3, 1]["depth"] == 1 and not at7.edges[3, 1]["genuine"]
+    assert at7.edges[3, 1]["via"] == 4 and at7.edges[3, 1]["collection"] == "4/1"
     graph = an.trust_graph(run)
-    assert isinstance(graph, nx.DiGraph)
-    assert graph.number_of_nodes() == N and graph.number_of_edges() == 12
-    assert not graph.has_edge(1, 3)  # withdrawn at t=6
-    assert graph.edges[3, 1]["depth"] == 2 and graph.edges[3, 1]["genuine"]
-    assert graph.edges[3, 1]["vias"] == [2]
-    assert graph.nodes[4]["role"] == "attacker"
-    # Out-degrees alice 3, bob 2, carol 3, dave 4, mallory 0; in-degrees 3, 3, 3, 2, 1.
+    assert graph.number_of_nodes() == N and graph.number_of_edges() == 11
+    assert not graph.has_edge(1, 3) and not graph.has_edge(3, 1)
+    assert graph.edges[0, 1]["via"] == -1 and graph.nodes[4]["role"] == "attacker"
+    # Out-degrees alice 3, bob 2, carol 3, dave 3, mallory 0; in-degrees 3, 2, 3, 2, 1.
     table = an.degree_distribution(graph).set_index("degree")
-    assert table["out_count"].to_dict() == {0: 1, 1: 0, 2: 1, 3: 2, 4: 1}
-    assert table["in_count"].to_dict() == {0: 0, 1: 1, 2: 1, 3: 3, 4: 0}
+    assert table["out_count"].to_dict() == {0: 1, 1: 0, 2: 1, 3: 3}
+    assert table["in_count"].to_dict() == {0: 0, 1: 1, 2: 2, 3: 2}
 
 
 def test_depth_effect(friends):
     run = an.load_run(friends)
     table = an.depth_effect(run).set_index("cap")
     # Own checks (depth 0): 0->1, 0->2, 0->3, 1->0, 2->0, 3->2, 3->4 = 7; depth 1 adds 1->2,
-    # 2->1, 2->3, 3->0 = 11; depth 2 adds 3->1 = 12.
-    assert table["trusting_pairs"].to_dict() == {0: 7, 1: 11, 2: 12}
+    # 2->1, 2->3, 3->0 = 11.
+    assert table["trusting_pairs"].to_dict() == {0: 7, 1: 11}
     assert table.loc[1, "reachable_pairs_fraction"] == pytest.approx(11 / PAIRS)
-    # At t=7 the forged record (depth 1) exposes dave under caps >= 1, not under cap 0.
+    # At t=7 the forged edge (depth 1) exposes dave under cap 1, not under cap 0.
     at7 = an.depth_effect(run, 7.0).set_index("cap")
+    assert at7["trusting_pairs"].to_dict() == {0: 7, 1: 12}
     assert at7["exposure_to_attacker"].to_dict() == {0: 0.0, 1: 0.2}
 
 
@@ -131,7 +142,7 @@ def test_conditional_and_sharer_exposure(friends):
     # Only bob enabled alice's collection under a condition, so only bob's 1->2 and 1->3 rest on
     # a conditional import (carol's 2->1, 2->3 from the same collection do not).
     table = an.conditional_effect(run, [3.5, 8.0]).set_index("t")
-    assert table["pairs_only_via_conditional"].to_dict() == {3.5: 2, 8.0: 1}
+    assert table["pairs_via_conditional"].to_dict() == {3.5: 2, 8.0: 1}
     exposure = an.sharer_exposure(run)
     assert exposure.to_dict("records") == [
         {"sharer": 4, "records": 1, "nodes_exposed": 1, "impersonated_peers": [1],
@@ -142,20 +153,23 @@ def test_conditional_and_sharer_exposure(friends):
 
 
 def test_compare_with_cpp_metrics(tmp_path):
-    # A metrics.csv with the hand-derived rows agrees; one wrong value is pinpointed.
+    # A metrics.csv with the hand-derived rows (printed as the C++ prints them) agrees; one wrong
+    # value is pinpointed.
     rows = [
-        {"t": 3.5, "trusting_pairs": 6, "reachable_pairs_fraction": 0.3, "verifications_done": 4,
-         "verifications_without_sharing": 6, "mean_path_length": 8 / 6, "max_path_length": 2,
-         "largest_component": 4, "exposure_to_attacker": 0.0},
-        {"t": 7.0, "trusting_pairs": 12, "reachable_pairs_fraction": 0.6, "verifications_done": 7,
-         "verifications_without_sharing": 12, "mean_path_length": 17 / 12, "max_path_length": 2,
-         "largest_component": 5, "exposure_to_attacker": 0.2},
+        {"t": "3.500000000", "trusting_pairs": 6, "reachable_pairs_fraction": "0.300000",
+         "verifications_done": 4, "verifications_without_sharing": 4,
+         "mean_path_length": "1.3333", "max_path_length": 2, "largest_component": 2,
+         "exposure_to_attacker": "0.000000"},
+        {"t": "7.000000000", "trusting_pairs": 12, "reachable_pairs_fraction": "0.600000",
+         "verifications_done": 7, "verifications_without_sharing": 7,
+         "mean_path_length": "1.4167", "max_path_length": 2, "largest_component": 4,
+         "exposure_to_attacker": "0.200000"},
     ]
     good = rf.write_run(str(tmp_path / "good"), rf.FRIENDS, rf.FRIENDS_EVENTS,
                         roles=rf.FRIENDS_ROLES, metrics_rows=rows)
     check = an.compare_with_cpp(an.load_run(good))
     assert check["agree"].all(), check
-    rows[1]["largest_component"] = 4
+    rows[1]["largest_component"] = 5
     bad = rf.write_run(str(tmp_path / "bad"), rf.FRIENDS, rf.FRIENDS_EVENTS,
                        roles=rf.FRIENDS_ROLES, metrics_rows=rows)
     check = an.compare_with_cpp(an.load_run(bad)).set_index("metric")
@@ -186,13 +200,13 @@ def test_bad_run_folders(tmp_path, damage, message):
 def test_summary_command(friends):
     out = subprocess.run([sys.executable, "-m", "ikewot.analysis", "summary", friends],
                          capture_output=True, text=True, check=True).stdout
-    assert "60.0% of 20 ordered pairs (12 trusting pairs)" in out
-    assert "7 done" in out and "saved 13" in out
+    assert "55.0% of 20 ordered pairs (11 trusting pairs)" in out
+    assert "7 done; without sharing 9 (saved 2)" in out and "saved 13" in out
     as_json = json.loads(subprocess.run(
         [sys.executable, "-m", "ikewot.analysis", "summary", friends, "--json"],
         capture_output=True, text=True, check=True).stdout)
-    assert as_json["final"]["trusting_pairs"] == 12
-    assert as_json["edges_by_depth"] == {"0": 7, "1": 4, "2": 1}
+    assert as_json["final"]["trusting_pairs"] == 11
+    assert as_json["edges_by_depth"] == {"0": 7, "1": 4}
     missing = subprocess.run([sys.executable, "-m", "ikewot.analysis", "summary", "/nonexistent"],
                              capture_output=True, text=True)
     assert missing.returncode == 1 and "no run.json" in missing.stderr
@@ -228,19 +242,20 @@ def test_sweep_runner(tmp_path):
     out = tmp_path / "sweep"
     done = subprocess.run(
         [sys.executable, "-m", "ikewot.analysis", "sweep", "--scenario", str(script),
-         "--param", "nodes=4,6", "--param", "share=0,1", "--seeds", "1-2", "--jobs", "2",
+         "--param", "nodes=4,6", "--param", "share=0,1", "--seeds", "1", "--jobs", "2",
          "--out", str(out)], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     record = json.loads((out / "sweep.json").read_text())
-    assert len(record["points"]) == 8 and record["jobs"] == 2
+    assert len(record["points"]) == 4 and record["jobs"] == 2
     assert all(p["returncode"] == 0 for p in record["points"])
     sweep = an.load_sweep(str(out))
-    assert len(sweep.runs) == 8 and sweep.varied_parameters() == ["nodes", "share"]
+    assert len(sweep.runs) == 4 and sweep.varied_parameters() == ["nodes", "share"]
     from ikewot.analysis.report import sweep_table
     table = sweep_table(sweep)
     # Without sharing: 2(n-1) of n(n-1) pairs = 2/n; with sharing: all pairs.
     for _, row in table.iterrows():
         expected = 1.0 if row["share"] == 1 else 2 / row["nodes"]
+        assert row["saved_vs_no_sharing"] == 0  # nobody connected: only the verified pairs
         assert row["reachable_pairs_fraction"] == pytest.approx(expected)
         assert row["verifications_done"] == 2 * (row["nodes"] - 1)
     assert (out / "report" / "index.html").is_file()
@@ -248,6 +263,6 @@ def test_sweep_runner(tmp_path):
     # A second sweep over the same folder reuses the finished runs.
     again = subprocess.run(
         [sys.executable, "-m", "ikewot.analysis", "sweep", "--scenario", str(script),
-         "--param", "nodes=4,6", "--param", "share=0,1", "--seeds", "1-2", "--out", str(out)],
+         "--param", "nodes=4,6", "--param", "share=0,1", "--seeds", "1", "--out", str(out)],
         capture_output=True, text=True, check=True)
-    assert again.stderr.count("reused") == 8
+    assert again.stderr.count("reused") == 4

@@ -3,6 +3,8 @@ mapping of C++ error codes onto Python exceptions. Cross-checked against openssl
 
 import json
 import os
+import signal
+import socket
 import subprocess
 import threading
 import time
@@ -290,10 +292,42 @@ def test_build_sign_seal_by_hand(people):
     assert verified == content
 
 
-def test_probe_and_simulation_say_why_absent():
-    if not ikewot.probe_available():
-        with pytest.raises(AttributeError, match="UDP driver"):
-            ikewot.probe  # noqa: B018
+def _free_udp_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe_socket:
+        probe_socket.bind(("127.0.0.1", 0))
+        return probe_socket.getsockname()[1]
+
+
+def test_probe_a_responder_over_loopback(tmp_path, cli, people):
+    # `ikewot serve` answers on 127.0.0.1; ikewot.probe fetches its certificate in-process.
+    home = str(tmp_path / "responder")
+    people["carol"].save(home)
+    port = _free_udp_port()
+    server = subprocess.Popen([cli, "serve", "--listen", f"127.0.0.1:{port}", "--natt-port",
+                               "none", "--accept", "any", "--json", "--home", home],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        first = server.stdout.readline()
+        assert "listening" in first, first + server.stderr.read()
+        results = ikewot.probe(["127.0.0.1", "192.0.2.1:1"], port=port, timeout=1,
+                               retransmits=0)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=10)
+    ok, unreachable = results
+    assert ok["input"] == "127.0.0.1" and ok["exit_code"] == 0 and ok["problem"] is None
+    assert ok["stop"] == "completed" and ok["auth"] == "verified"
+    carol = people["carol"].certificate
+    assert ok["certificates"][0]["sha256"].upper() == carol.fingerprint_hex
+    assert ok["certificates"][0]["identification"] == carol.identification
+    assert ikewot.Certificate.from_der(bytes.fromhex(ok["certificates"][0]["der"])) == carol
+    assert unreachable["exit_code"] != 0 and unreachable["problem"]
+    with pytest.raises(ikewot.InvalidArgumentError):
+        ikewot.probe("127.0.0.1", no_such_option=1)
+
+
+def test_simulation_says_why_absent():
+    assert ikewot.probe_available()
     if not ikewot.simulation_available():
         with pytest.raises(AttributeError, match="ns-3"):
             ikewot.simulate  # noqa: B018
