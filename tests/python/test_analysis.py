@@ -266,3 +266,35 @@ def test_sweep_runner(tmp_path):
          "--param", "nodes=4,6", "--param", "share=0,1", "--seeds", "1", "--out", str(out)],
         capture_output=True, text=True, check=True)
     assert again.stderr.count("reused") == 4
+
+
+def _scenario(name):
+    folder = os.environ.get("IKEWOT_SCENARIO_DIR") or os.path.join(
+        os.environ.get("IKEWOT_BUILD_DIR", ""), "scenarios")
+    path = os.path.join(folder, name)
+    if not os.access(path, os.X_OK):
+        pytest.skip(f"{path} not built (the ns-3 scenarios need -DIKEWOT_WITH_NS3=ON)")
+    return path
+
+
+@pytest.mark.parametrize("scenario", ["four-friends", "attack"])
+def test_real_run_agrees_with_cpp(scenario, tmp_path):
+    # A real simulation run: networkx and the C++ metrics (Boost.Graph) agree on every sample,
+    # and the final graph matches the scenario's own summary.json.
+    out = str(tmp_path / scenario)
+    done = subprocess.run([_scenario(scenario), f"--out={out}", "--seed=1", "--quiet"],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    run = an.load_run(out)
+    assert run.finished and run.cpp_metrics is not None and len(run.cpp_metrics) > 1
+    check = an.compare_with_cpp(run)
+    assert check["agree"].all(), check.to_string()
+    final = an.metrics_over_time(run).iloc[-1]
+    assert an.trust_graph(run).number_of_edges() == run.summary["trusting_pairs"]
+    assert final["verifications_done"] == run.summary["verifications"]["done"]
+    assert final["verifications_without_sharing"] == \
+        run.summary["verifications"]["needed_without_sharing"]
+    if scenario == "attack":
+        exposure = an.sharer_exposure(run)
+        assert not exposure.empty and run.attackers()
+        assert an.metrics_over_time(run)["exposure_to_attacker"].max() > 0
