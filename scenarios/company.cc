@@ -1,0 +1,158 @@
+// company: a conditional collection. An admin who knows everyone (she checked every colleague
+// and the company server by phone) shares a collection; colleagues import it on the condition
+// "only while connected to the company server". While they are connected, colleagues connect to
+// each other without checking each other; once they disconnect from the server, the collection
+// stops counting and new connections between them are refused.
+//
+//   company [--seed=N] [--out=DIR] [--nodes=N] [--pairs=N]
+#include <ns3/command-line.h>
+#include <ns3/node-container.h>
+#include <ns3/nstime.h>
+#include <ns3/simulator.h>
+#include <ns3/string.h>
+
+#include <vector>
+
+#include "sim/ikewot_application.h"
+#include "sim/ikewot_helper.h"
+#include "sim/person.h"
+#include "sim/scenario.h"
+#include "sim/topology.h"
+
+using namespace ikewot;
+using namespace ikewot::sim;
+
+namespace {
+constexpr uint32_t kServer = 0;
+constexpr uint32_t kAdmin = 1;
+constexpr uint32_t kFirstColleague = 2;
+}  // namespace
+
+int main(int argc, char** argv) {
+  ScenarioRun run("company", "runs/company");
+  uint32_t nodes = 30;
+  PersonParams person;
+  person.min_call_delay_s = 60;
+  person.max_call_delay_s = 1800;
+  double phase_s = 120;
+  ns3::CommandLine cmd(__FILE__);
+  cmd.Usage(
+      "company: an admin's collection enabled only while connected to the company server "
+      "(conditional collection); colleagues connect to each other while it holds, and are "
+      "refused after they disconnect from the server.");
+  run.AddOptions(cmd);
+  cmd.AddValue("nodes", "People including the server and the admin (at least 4)", nodes);
+  cmd.AddValue("callMax", "Latest onboarding phone call, seconds", person.max_call_delay_s);
+  cmd.AddValue("phase", "Seconds between the phases", phase_s);
+  cmd.Parse(argc, argv);
+  if (nodes < 4) {
+    std::fprintf(stderr, "company: --nodes must be at least 4\n");
+    return 2;
+  }
+  run.Begin();
+
+  ns3::NodeContainer hosts;
+  hosts.Create(nodes);
+  InstallStack(hosts);
+  ns3::Ptr<ns3::SimpleChannel> lan = MakeLan(ns3::MilliSeconds(5));
+  for (uint32_t i = 0; i < nodes; ++i) {
+    Attach(hosts.Get(i), lan, Ipv4FromIndex(10, i + 1), ns3::Ipv4Mask("/8"));
+  }
+  Directory directory;
+  IkewotHelper helper(&directory);
+  helper.SetAttribute("KeyType", ns3::StringValue("ecdsa-p256"));
+  ns3::ApplicationContainer apps =
+      helper.Install(ns3::NodeContainer(hosts.Get(kServer)), kServer, {"server"}, "server");
+  apps.Add(helper.Install(ns3::NodeContainer(hosts.Get(kAdmin)), kAdmin, {"admin"}));
+  helper.SetAttribute("KeyType", ns3::StringValue("ed25519"));
+  ns3::NodeContainer colleagues;
+  for (uint32_t i = kFirstColleague; i < nodes; ++i) colleagues.Add(hosts.Get(i));
+  apps.Add(helper.Install(colleagues, kFirstColleague));
+  apps.Start(ns3::Seconds(0));
+  run.Record(apps);
+  auto app = [&](uint32_t i) { return ns3::DynamicCast<IkewotApplication>(apps.Get(i)); };
+
+  PersonModel people(person, run.options().seed, run.options().run);
+  int meetings = 1 + 2 * static_cast<int>(nodes - kFirstColleague);
+  int pending = 0;
+  uint64_t while_connected_ok = 0, after_disconnect_refused = 0;
+  std::vector<std::pair<uint32_t, uint32_t>> pairs;
+  for (uint32_t i = kFirstColleague; i < nodes; ++i) {
+    uint32_t j = i + 1 < nodes ? i + 1 : kFirstColleague;
+    if (i != j) pairs.emplace_back(i, j);
+  }
+
+  auto phase4 = [&] {
+    run.Progress("phase 4: colleagues try again without the server connection");
+    pending = static_cast<int>(pairs.size());
+    for (auto [a, b] : pairs) {
+      app(a)->Connect(app(b)->address(), [&](bool ok) {
+        after_disconnect_refused += !ok;
+        if (--pending == 0) ns3::Simulator::Stop(ns3::Seconds(1));
+      });
+    }
+  };
+  auto phase3 = [&] {
+    run.Progress("phase 3: colleagues disconnect from the server");
+    for (uint32_t i = kFirstColleague; i < nodes; ++i) app(i)->Disconnect(app(kServer)->address());
+    ns3::Simulator::Schedule(ns3::Seconds(phase_s), phase4);
+  };
+  auto phase2 = [&] {
+    run.Progress("phase 2: colleagues connect to each other");
+    pending = static_cast<int>(pairs.size());
+    for (auto [a, b] : pairs) {
+      app(a)->Connect(app(b)->address(), [&](bool ok) {
+        while_connected_ok += ok;
+        if (--pending == 0) ns3::Simulator::Schedule(ns3::Seconds(phase_s), phase3);
+      });
+    }
+  };
+  auto phase1 = [&] {
+    Result<IkewotApplication::Shared> shared = app(kAdmin)->Share(1, "all");
+    if (!shared.ok()) {
+      run.Progress("admin could not share: " + shared.error().message);
+      ns3::Simulator::Stop();
+      return;
+    }
+    trust::Condition condition;
+    condition.kind = trust::Condition::Kind::kWhilePeerUp;
+    condition.peer = "server";
+    for (uint32_t i = kFirstColleague; i < nodes; ++i) {
+      (void)app(i)->Import(shared->file, kAdmin, shared->id, condition);
+    }
+    run.Progress("phase 1: colleagues connect to the company server");
+    pending = static_cast<int>(nodes - kFirstColleague);
+    for (uint32_t i = kFirstColleague; i < nodes; ++i) {
+      app(i)->Connect(app(kServer)->address(), [&](bool) {
+        if (--pending == 0) ns3::Simulator::Schedule(ns3::Seconds(phase_s), phase2);
+      });
+    }
+  };
+  auto met = [&](bool, bool) {
+    if (--meetings == 0) ns3::Simulator::Schedule(ns3::Seconds(phase_s), phase1);
+  };
+  ns3::Simulator::Schedule(ns3::Seconds(1), [&] {
+    // Onboarding: the admin checks the server and every colleague; every colleague checks the
+    // server (the one certificate they must know to connect at all).
+    people.MeetAndVerify(app(kAdmin), app(kServer), directory, met);
+    for (uint32_t i = kFirstColleague; i < nodes; ++i) {
+      people.MeetAndVerify(app(kAdmin), app(i), directory, met);
+      people.MeetAndVerify(app(i), app(kServer), directory, met);
+    }
+  });
+  run.StartProgress();
+  ns3::Simulator::Stop(ns3::Seconds(36000));
+  ns3::Simulator::Run();
+
+  Json parameters = Json::MakeObject();
+  parameters.Set("nodes", nodes);
+  parameters.Set("callMax", person.max_call_delay_s);
+  parameters.Set("phase", phase_s);
+  Json figures = Json::MakeObject();
+  figures.Set("colleague_pairs", static_cast<uint64_t>(pairs.size()));
+  figures.Set("connected_while_server_up", while_connected_ok);
+  figures.Set("refused_after_disconnect", after_disconnect_refused);
+  const int status = run.Finish(directory, std::move(parameters), std::move(figures));
+  ns3::Simulator::Destroy();
+  return status;
+}

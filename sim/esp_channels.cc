@@ -1,0 +1,89 @@
+#include "sim/esp_channels.h"
+
+#include "core/esp/udp_encapsulation.h"
+
+namespace ikewot::sim {
+
+Bytes MakeInnerUdpPacket(const Bytes& source, const Bytes& destination, size_t payload_octets) {
+  const size_t total = 20 + 8 + payload_octets;
+  Bytes packet(total, 0);
+  packet[0] = 0x45;  // version 4, IHL 5
+  packet[2] = static_cast<uint8_t>(total >> 8);
+  packet[3] = static_cast<uint8_t>(total);
+  packet[8] = 64;  // TTL
+  packet[9] = 17;  // UDP
+  for (size_t i = 0; i < 4 && i < source.size(); ++i) packet[12 + i] = source[i];
+  for (size_t i = 0; i < 4 && i < destination.size(); ++i) packet[16 + i] = destination[i];
+  uint32_t sum = 0;
+  for (size_t i = 0; i < 20; i += 2) sum += static_cast<uint32_t>(packet[i] << 8 | packet[i + 1]);
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  const uint16_t checksum = static_cast<uint16_t>(~sum);
+  packet[10] = static_cast<uint8_t>(checksum >> 8);
+  packet[11] = static_cast<uint8_t>(checksum);
+  const size_t udp_length = 8 + payload_octets;
+  packet[20] = 0x30;  // source port 12345
+  packet[21] = 0x39;
+  packet[23] = 9;  // discard
+  packet[24] = static_cast<uint8_t>(udp_length >> 8);
+  packet[25] = static_cast<uint8_t>(udp_length);
+  return packet;
+}
+
+Status EspChannels::Install(const engine::Event& event) {
+  auto channel = std::make_shared<Channel>();
+  Result<esp::OutboundSa> out =
+      esp::OutboundSa::Create(esp::OutboundParameters(event.child, event.initiator));
+  if (!out.ok()) return out.error();
+  Result<esp::InboundSa> in =
+      esp::InboundSa::Create(esp::InboundParameters(event.child, event.initiator));
+  if (!in.ok()) return in.error();
+  channel->out.emplace(std::move(*out));
+  channel->in.emplace(std::move(*in));
+  channel->remote = event.peer;
+  channel->udp_encapsulation = event.child.udp_encapsulation;
+  Remove(event.peer.address);
+  by_inbound_spi_[channel->in->spi()] = channel;
+  by_peer_[event.peer.address] = std::move(channel);
+  return Status::Ok();
+}
+
+void EspChannels::Remove(const Bytes& peer_address) {
+  auto it = by_peer_.find(peer_address);
+  if (it == by_peer_.end()) return;
+  by_inbound_spi_.erase(it->second->in->spi());
+  by_peer_.erase(it);
+}
+
+Result<EspChannels::Outgoing> EspChannels::Protect(const Bytes& local_address,
+                                                   const Bytes& peer_address, size_t payload_octets,
+                                                   Rng& rng) {
+  auto it = by_peer_.find(peer_address);
+  if (it == by_peer_.end()) {
+    return MakeError(ErrorCode::kNotFound, "no CHILD SA toward that peer");
+  }
+  Channel& channel = *it->second;
+  const Bytes inner = MakeInnerUdpPacket(local_address, peer_address, payload_octets);
+  Result<Bytes> esp_packet = channel.out->Encapsulate(inner, rng);
+  if (!esp_packet.ok()) return esp_packet.error();
+  engine::Endpoint local{local_address,
+                         channel.udp_encapsulation ? engine::kNatTraversalPort : uint16_t{0}};
+  Outgoing outgoing;
+  outgoing.datagram = esp::MakeEspDatagram(local, channel.remote, channel.udp_encapsulation,
+                                           std::move(*esp_packet));
+  outgoing.inner_octets = inner.size();
+  return outgoing;
+}
+
+Result<size_t> EspChannels::Accept(ByteView esp_packet) {
+  Result<uint32_t> spi = esp::PeekSpi(esp_packet);
+  if (!spi.ok()) return spi.error();
+  auto it = by_inbound_spi_.find(*spi);
+  if (it == by_inbound_spi_.end()) {
+    return MakeError(ErrorCode::kNotFound, "ESP packet for an unknown SPI");
+  }
+  Result<esp::Decapsulated> inner = it->second->in->Decapsulate(esp_packet);
+  if (!inner.ok()) return inner.error();
+  return inner->inner.size();
+}
+
+}  // namespace ikewot::sim

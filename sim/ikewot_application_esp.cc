@@ -1,0 +1,97 @@
+// IkewotApplication: application traffic through CHILD SAs (the ESP half of the driver).
+#include <ns3/inet-socket-address.h>
+#include <ns3/ipv4-raw-socket-factory.h>
+#include <ns3/packet.h>
+#include <ns3/simulator.h>
+#include <ns3/uinteger.h>
+
+#include "sim/ikewot_application.h"
+
+namespace ikewot::sim {
+
+namespace {
+constexpr uint8_t kIpProtocolEsp = 50;
+
+ns3::Ipv4Address ToIpv4Address(const Bytes& a) {
+  if (a.size() != 4) return ns3::Ipv4Address::GetAny();
+  return ns3::Ipv4Address(static_cast<uint32_t>(a[0]) << 24 | a[1] << 16 | a[2] << 8 | a[3]);
+}
+
+}  // namespace
+
+void IkewotApplication::OpenEspSocket() {
+  socket_esp_ = ns3::Socket::CreateSocket(GetNode(), ns3::Ipv4RawSocketFactory::GetTypeId());
+  socket_esp_->SetAttribute("Protocol", ns3::UintegerValue(kIpProtocolEsp));
+  socket_esp_->Bind();
+  socket_esp_->SetRecvCallback(ns3::MakeCallback(&IkewotApplication::ReceiveEsp, this));
+}
+
+void IkewotApplication::ReceiveEsp(ns3::Ptr<ns3::Socket> socket) {
+  ns3::Address from;
+  while (ns3::Ptr<ns3::Packet> packet = socket->RecvFrom(from)) {
+    Bytes bytes(packet->GetSize());
+    packet->CopyData(bytes.data(), bytes.size());
+    // ns-3's raw sockets deliver the IPv4 header too; skip it by its IHL.
+    if (bytes.empty() || bytes[0] >> 4 != 4) continue;
+    const size_t header = static_cast<size_t>(bytes[0] & 0x0f) * 4;
+    if (header < 20 || bytes.size() < header) continue;
+    Bytes source(bytes.begin() + 12, bytes.begin() + 16);
+    AcceptEsp(source, ByteView(bytes).subspan(header));
+  }
+}
+
+void IkewotApplication::AcceptEsp(const Bytes& from, ByteView esp_packet) {
+  Result<size_t> inner = esp_.Accept(esp_packet);
+  EspTally& tally = esp_in_[from];
+  if (inner.ok()) {
+    ++tally.packets;
+    tally.bytes += *inner;
+  } else {
+    ++tally.dropped;
+  }
+  // One "esp" event per burst: flushed a second after the first packet of it.
+  if (!esp_flush_.IsRunning()) {
+    esp_flush_ = ns3::Simulator::Schedule(ns3::Seconds(1), &IkewotApplication::FlushEspIn, this);
+  }
+}
+
+void IkewotApplication::FlushEspIn() {
+  for (const auto& [peer, tally] : esp_in_) {
+    Json fields = Json::MakeObject();
+    fields.Set("peer", PeerJson(peer));
+    fields.Set("packets", tally.packets);
+    fields.Set("bytes", tally.bytes);
+    fields.Set("direction", "in");
+    fields.Set("dropped", tally.dropped);
+    Emit("esp", std::move(fields));
+  }
+  esp_in_.clear();
+}
+
+Status IkewotApplication::SendTraffic(const Bytes& peer_address, uint32_t packets,
+                                      uint32_t payload_octets) {
+  uint64_t bytes = 0;
+  for (uint32_t i = 0; i < packets; ++i) {
+    Result<EspChannels::Outgoing> out = esp_.Protect(address_, peer_address, payload_octets, *rng_);
+    if (!out.ok()) return out.error();
+    const engine::Datagram& d = out->datagram;
+    ns3::Ptr<ns3::Packet> packet =
+        ns3::Create<ns3::Packet>(d.payload.data(), static_cast<uint32_t>(d.payload.size()));
+    if (d.remote.port != 0) {
+      socket_natt_->SendTo(packet, 0,
+                           ns3::InetSocketAddress(ToIpv4Address(d.remote.address), d.remote.port));
+    } else {
+      socket_esp_->SendTo(packet, 0, ns3::InetSocketAddress(ToIpv4Address(d.remote.address), 0));
+    }
+    bytes += out->inner_octets;
+  }
+  Json fields = Json::MakeObject();
+  fields.Set("peer", PeerJson(peer_address));
+  fields.Set("packets", packets);
+  fields.Set("bytes", bytes);
+  fields.Set("direction", "out");
+  Emit("esp", std::move(fields));
+  return Status::Ok();
+}
+
+}  // namespace ikewot::sim
