@@ -23,6 +23,8 @@ constexpr Command kCommands[] = {
     {"import", "import a collection shared by someone you checked", ikewot::cli::RunImport},
     {"collections", "list, enable, disable, remove imported collections",
      ikewot::cli::RunCollections},
+    {"probe", "fetch peers' certificates by a partial IKEv2 negotiation", ikewot::cli::RunProbe},
+    {"serve", "answer probes and connections (IKEv2 responder)", ikewot::cli::RunServe},
 };
 
 void PrintUsage(FILE* out) {
@@ -38,7 +40,8 @@ int main(int argc, char** argv) {
     PrintUsage(stderr);
     return ikewot::cli::kExitUsage;
   }
-  if (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") || !std::strcmp(argv[1], "help")) {
+  if (!std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
+      !std::strcmp(argv[1], "help")) {
     PrintUsage(stdout);
     return ikewot::cli::kExitOk;
   }
