@@ -20,6 +20,7 @@ import shutil
 import signal
 import sys
 import tempfile
+import threading
 import time
 import traceback
 
@@ -47,15 +48,28 @@ class RunEnv:
         self.scratch = scratch
         self._pkis = {}
         self._ids = {}
+        self._lock = threading.RLock()  # cases in parallel share these caches
 
     def default_pki(self):
+        with self._lock:
+            return self._default_pki()
+
+    def big_pki(self):
+        with self._lock:
+            return self._big_pki()
+
+    def identity(self, name, key):
+        with self._lock:
+            return self._identity(name, key)
+
+    def _default_pki(self):
         if "default" not in self._pkis:
             pki = Pki(os.path.join(self.scratch, "pki-default"), "ec256")
             pki.gateway = pki.end_entity("gw", "gw.ikewot.test")
             self._pkis["default"] = pki
         return self._pkis["default"]
 
-    def big_pki(self):
+    def _big_pki(self):
         """RSA root, three RSA intermediates and an RSA gateway: the IKE_AUTH answer with this
         chain is about 4 kB and needs RFC 7383 fragments."""
         if "big" not in self._pkis:
@@ -65,7 +79,7 @@ class RunEnv:
             self._pkis["big"] = pki
         return self._pkis["big"]
 
-    def identity(self, name, key):
+    def _identity(self, name, key):
         if (name, key) not in self._ids:
             home = os.path.join(self.scratch, f"home-{name}-{key}")
             cert, shown = self.ikewot.make_identity(home, f"{name}.ikewot.test", key)
@@ -84,6 +98,8 @@ def parse_args(argv):
                    help="folder for pcaps, logs, results.json and junit.xml")
     p.add_argument("--keep", action="store_true",
                    help="keep each case's temporary folder (configs, NSS db, homes)")
+    p.add_argument("--jobs", type=int, default=2,
+                   help="cases run side by side (default 2; each has its own namespaces)")
     p.add_argument("--list", action="store_true", help="list the cases and exit")
     return p.parse_args(argv)
 
@@ -156,6 +172,10 @@ def run_one(env, case, daemon, out_root, keep):
                          ctx.checks if ctx else [], ctx.facts if ctx else {}, out)
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt()
+
+
 def main(argv):
     args = parse_args(argv)
     cases = selected_cases(args.case)
@@ -171,7 +191,7 @@ def main(argv):
               file=sys.stderr)
         return 77
     # SIGTERM (ctest timeout, CI cancel) tears down exactly like Ctrl-C.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, _interrupt)
     daemons = ALL_DAEMONS if args.daemon == "all" else (args.daemon,)
     if "libreswan" in daemons:
         try:
@@ -188,19 +208,38 @@ def main(argv):
             "strongswan": strongswan.version(), "libreswan": libreswan.version()}
     print(f"ikewot {ikewot.binary}; strongSwan {meta['strongswan']}; "
           f"libreswan {meta['libreswan']}; {len(cases)} case(s) x {len(daemons)} daemon(s)")
-    results = []
+    results = {}
+    pending = [(c, d) for c in cases for d in daemons]
     interrupted = False
-    try:
-        for c in cases:
-            for d in daemons:
-                r = run_one(env, c, d, out_root, args.keep)
-                results.append(r)
+    lock = threading.Lock()
+
+    def worker():
+        # Cases are independent (own namespaces, daemons, folders): a few run side by side.
+        while True:
+            with lock:
+                if interrupted or not pending:
+                    return
+                c, d = pending.pop(0)
+            r = run_one(env, c, d, out_root, args.keep)
+            with lock:
+                results[(c.name, d)] = r
                 print(f"  {c.name:<40} {d:<11} {r.cell():<24} {r.reason[:110]}", flush=True)
+
+    threads = [threading.Thread(target=worker, daemon=True) for _ in range(args.jobs)]
+    try:
+        for t in threads:
+            t.start()
+        for t in threads:
+            while t.is_alive():
+                t.join(0.2)
     except KeyboardInterrupt:
         interrupted = True
-        print("interrupted: everything started so far has been torn down", file=sys.stderr)
+        print("interrupted: finishing the running cases' teardown", file=sys.stderr)
+        for t in threads:
+            t.join()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+    results = [results[(c.name, d)] for c in cases for d in daemons if (c.name, d) in results]
     meta["finished"] = datetime.datetime.now(datetime.timezone.utc).isoformat()
     meta["interrupted"] = interrupted
     report.write(out_root, results, meta)
