@@ -43,6 +43,7 @@ try:
         make_self_signed,
         normalize_identification,
         parse_signed_entry,
+        probe,
         seal_collection,
         sign_entry,
         verify_entry,
@@ -66,7 +67,8 @@ def probe_available() -> bool:
 
 
 def simulation_available() -> bool:
-    """True when this build can run scenarios in-process (needs the ns-3 integration)."""
+    """True when this build can run scenarios in-process. Not yet: the ns-3 scenarios are
+    programs; ikewot.simulation.run_scenario runs them as such and loads their run folder."""
     return _native is not None and hasattr(_native, "simulate")
 
 
@@ -76,8 +78,6 @@ def __getattr__(name: str):
         raise AttributeError(
             f"ikewot.{name} needs the compiled module ikewot._ikewot, which did not load "
             f"({_NATIVE_IMPORT_ERROR}); ikewot.analysis works without it")
-    if name == "probe" and _native is not None:
-        raise AttributeError("ikewot.probe is not available: " + _native.PROBE_UNAVAILABLE_REASON)
     if name == "simulate" and _native is not None:
         raise AttributeError("ikewot.simulate is not available: " + _native.SIM_UNAVAILABLE_REASON)
     raise AttributeError(f"module 'ikewot' has no attribute {name!r}")

@@ -4,7 +4,6 @@ from typing import Any, Optional, Sequence, Tuple, Union
 Fingerprint = Union[bytes, str]  # 32 raw bytes, or 64 hex digits (colons, spaces, dashes allowed)
 JsonDict = dict[str, Any]
 
-PROBE_UNAVAILABLE_REASON: str
 SIM_UNAVAILABLE_REASON: str
 
 class Error(Exception):
@@ -207,3 +206,7 @@ def check_collection(content: bytes, signer_fingerprint: Fingerprint) -> JsonDic
 def seal_collection(content: bytes, identity: Identity, *,
                     recipients: Sequence[Certificate] = (),
                     now: Optional[float] = None) -> bytes: ...
+
+def probe(targets: Union[str, Sequence[str]], *, port: int = 500, family: str = "any",
+          identity: Optional[Identity] = None, home: Optional[str] = None, parallel: int = 16,
+          **options: Union[str, int, float, bool, None]) -> list[JsonDict]: ...

@@ -298,3 +298,19 @@ def test_real_run_agrees_with_cpp(scenario, tmp_path):
         exposure = an.sharer_exposure(run)
         assert not exposure.empty and run.attackers()
         assert an.metrics_over_time(run)["exposure_to_attacker"].max() > 0
+
+
+def test_run_scenario_with_progress(tmp_path):
+    from ikewot import simulation
+
+    program = _scenario("four-friends")
+    seen = []
+    run = simulation.run_scenario(program, str(tmp_path / "ff"), seed=2, progress=seen.append,
+                                  metricsInterval=30)
+    assert list(run.cpp_metrics["t"][:3]) == [0.0, 30.0, 60.0]
+    assert run.scenario == "four-friends" and run.seed == 2 and run.finished
+    assert seen and all(p.scenario == "four-friends" for p in seen)
+    assert [p.sim_seconds for p in seen] == sorted(p.sim_seconds for p in seen)
+    assert isinstance(simulation.trust_graph(run), nx.DiGraph)
+    with pytest.raises(simulation.ScenarioError):
+        simulation.run_scenario(program, str(tmp_path / "bad"), seed=0)

@@ -189,7 +189,7 @@ def test_open_home_matches_cli(tmp_path, cli, people):
                    capture_output=True)
     store = ikewot.TrustStore.open_home(home)
     assert store.identity.certificate == people["alice"].certificate
-    assert store.decide(people["bob"].certificate).verdict == "trusted-direct"
+    assert store.decide(people["bob"].certificate, now=NOW).verdict == "trusted-direct"
     del store
     listed = json.loads(subprocess.run([cli, "trust", "list", "--json", "--home", home],
                                        capture_output=True, text=True, check=True).stdout)
