@@ -27,5 +27,6 @@ int RunCollections(const std::vector<std::string>& argv);  // cli/collections.cc
 int RunProbe(const std::vector<std::string>& argv);        // cli/probe.cc
 int RunServe(const std::vector<std::string>& argv);        // cli/serve.cc
 int RunConnect(const std::vector<std::string>& argv);      // cli/connect.cc
+int RunTrustAccept(const std::vector<std::string>& argv);  // cli/trust_accept.cc (trust accept)
 
 }  // namespace ikewot::cli

@@ -25,6 +25,8 @@ constexpr Command kCommands[] = {
      ikewot::cli::RunCollections},
     {"probe", "fetch peers' certificates by a partial IKEv2 negotiation", ikewot::cli::RunProbe},
     {"serve", "answer probes and connections (IKEv2 responder)", ikewot::cli::RunServe},
+    {"connect", "IKE SA + CHILD SA to a peer, asking first if it is unknown",
+     ikewot::cli::RunConnect},
 };
 
 void PrintUsage(FILE* out) {

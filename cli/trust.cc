@@ -39,7 +39,7 @@ constexpr char kUsage[] =
     "       ikewot trust conflicts [--json]\n"
     "       ikewot trust log [--json]\n"
     "       ikewot trust mode [stored-only | flagged | signed]\n"
-    "       ikewot trust accept HOST        (needs the probe engine: not available yet)\n"
+    "       ikewot trust accept HOST[:PORT] [--yes] [--json] [probe options: ikewot probe --help]\n"
     "All take --home DIR (else $IKEWOT_HOME, else ~/.ikewot); the store is HOME/trust.db.\n"
     "\n"
     "  FP            a SHA-256 fingerprint or an unambiguous prefix (hex, colons optional)\n"
@@ -53,6 +53,7 @@ constexpr char kUsage[] =
     "  --name        trust only for these identities/patterns, e.g. dns:.example.org\n"
     "  why           explain the decision for a certificate file or a peer name/address;\n"
     "                exit status 0 if trusted, 1 if not\n"
+    "  accept        probe HOST, show its fingerprint and identification string, ask, store\n"
     "  mode          show or change how acceptances are marked (signed needs HOME/identity)\n"
     "\n"
     "Exit status: 0 ok, 1 failure or refusal, 2 usage error.\n";
@@ -590,12 +591,7 @@ int RunTrust(const std::vector<std::string>& argv) {
       {"log", {}, {"json"}, RunLog},
       {"mode", {}, {"yes"}, RunMode},
   };
-  if (sub == "accept") {
-    return Fail(
-        "accept HOST needs the probe engine (fetching a peer's certificate by a partial "
-        "IKE negotiation), which is not available yet; fetch the certificate another way "
-        "and use `ikewot trust add CERTFILE`");
-  }
+  if (sub == "accept") return RunTrustAccept(rest);
   for (const Sub& s : subs) {
     if (sub != s.name) continue;
     auto args = ParseOrUsage(rest, s.values, s.bools);
