@@ -168,8 +168,9 @@ def sweep_table(sweep: Sweep) -> pd.DataFrame:
     for run in sweep.runs:
         series = m.metrics_over_time(run)
         final = {c: series[c].iloc[-1] for c in series.columns} if len(series) else {}
-        row = {"run": os.path.relpath(run.path, sweep.path), "seed": run.seed}
-        row.update(run.parameters)
+        row = dict(run.parameters)  # the scenario's own "run" / "seed" parameters included
+        row["folder"] = os.path.relpath(run.path, sweep.path)
+        row["seed"] = run.seed
         row["finished"] = run.finished
         for key in ("reachable_pairs_fraction", "verifications_done", "trusting_pairs",
                     "saved_vs_no_sharing", "saved_vs_everyone", "largest_component",
@@ -195,14 +196,14 @@ def sweep_report(sweep: Sweep, out_dir: str | None = None) -> str:
         parts.append('<p class="note">No parameter varies between the runs (seeds only).</p>')
     if varied:
         summary = table.groupby(varied).agg(
-            runs=("run", "count"),
+            runs=("folder", "count"),
             reachable_mean=("reachable_pairs_fraction", "mean"),
             reachable_min=("reachable_pairs_fraction", "min"),
             reachable_max=("reachable_pairs_fraction", "max"),
             verifications_mean=("verifications_done", "mean"),
             exposure_mean=("exposure_to_attacker", "mean")).reset_index()
         parts.append("<h2>By parameter point (over seeds)</h2>" + _table(summary))
-    parts.append("<h2>Every run</h2>" + _table(table, left=("run",)))
+    parts.append("<h2>Every run</h2>" + _table(table, left=("folder",)))
     if sweep.skipped:
         parts.append("<h2>Skipped folders</h2><ul>" + "".join(
             f"<li>{html.escape(p)}: {html.escape(why)}</li>" for p, why in sweep.skipped) + "</ul>")

@@ -4,7 +4,7 @@ run folder per point, then compare them (report.sweep_report).
     python3 -m ikewot.analysis sweep --scenario build/main/scenarios/large-group \
         --param nodes=50,100 --param share-depth=1,2,3 --seeds 1-5 --out runs/depth-sweep
 
-runs `large-group --nodes=50 --share-depth=1 --seed=1 --out=runs/depth-sweep/nodes=50,...` for
+runs `large-group --nodes=50 --share-depth=1 --seed=1 --out=runs/depth-sweep/nodes=50_...` for
 every combination (ns-3 CommandLine syntax), at most --jobs at a time (default: the number of
 cores), then writes runs/depth-sweep/sweep.json (what ran, exit codes, wall times) and the
 sweep report. Points whose folder already holds a finished run (summary.json) are not rerun.
@@ -64,7 +64,8 @@ def parse_seeds(text: str) -> list[int]:
 
 def _folder_name(parameters: dict[str, str], seed: int) -> str:
     parts = [f"{k}={v}" for k, v in parameters.items()] + [f"seed={seed}"]
-    return ",".join("".join(c if c.isalnum() or c in "=.-_" else "_" for c in p) for p in parts)
+    # No commas or spaces: the names go into CSV files and shell commands.
+    return "_".join("".join(c if c.isalnum() or c in "=.-" else "-" for c in p) for p in parts)
 
 
 def plan(scenario: str, grid: dict[str, list[str]], seeds: list[int], out: str,
