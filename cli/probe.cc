@@ -11,6 +11,7 @@
 #include "cli/home.h"
 #include "cli/net_common.h"
 #include "core/crypto/random.h"
+#include "driver/address.h"
 #include "driver/event_loop.h"
 #include "driver/prober.h"
 
@@ -90,6 +91,10 @@ int RunProbe(const std::vector<std::string>& argv_in) {
     return kExitOk;
   }
   std::vector<std::string> inputs = args->positionals();
+  // A malformed target on the command line is a usage error; in --targets FILE it fails alone.
+  for (const std::string& input : inputs) {
+    if (auto hp = driver::SplitHostPort(input); !hp.ok()) return UsageError(hp.error().message);
+  }
   if (auto file = args->Value("targets")) {
     auto listed = ReadTargetsFile(*file);
     if (!listed.ok()) {
