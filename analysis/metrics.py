@@ -206,7 +206,8 @@ def conditional_effect(run: Run, times: list[float] | None = None) -> pd.DataFra
 
 def sharer_exposure(run: Run) -> pd.DataFrame:
     """Exposure to a malicious sharer: for each sharer whose collections ever made someone trust a
-    non-genuine certificate, how many records and distinct nodes, and for whom (peers)."""
+    non-genuine certificate, how many trust events and distinct nodes, and for whom (peers).
+    Sharer -1 stands for the nodes' own checks (a forged certificate accepted directly)."""
     trust = run.events_of("trust")
     bad = trust[trust["genuine"].map(lambda g: g is False or (isinstance(g, (bool, np.bool_)) and not g))]
     rows = []

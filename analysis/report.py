@@ -141,7 +141,11 @@ def run_report(run: Run, out_dir: str | None = None) -> str:
     if exposure.empty:
         parts.append('<p class="good">No node trusted a forged certificate.</p>')
     else:
-        parts.append(_table(exposure))
+        shown = exposure.copy()
+        # Sharer -1: the node's own check accepted the forged certificate (e.g. a man in the
+        # middle answered the probe and the phone call did not catch it).
+        shown["sharer"] = shown["sharer"].map(lambda s: "own check" if s == -1 else str(s))
+        parts.append(_table(shown))
 
     connections = m.connection_outcomes(run)
     if not connections.empty:
