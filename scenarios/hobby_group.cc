@@ -32,7 +32,7 @@ int main(int argc, char** argv) {
   GraphSpec spec;
   double sharers = 0.3;
   uint32_t attempts = 3;
-  uint32_t group_size = 200;
+  uint32_t group_size = 50;
   PersonParams person;
   person.min_call_delay_s = 60;
   person.max_call_delay_s = 3 * 86400;

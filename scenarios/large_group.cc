@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
   uint32_t nodes = 1000;
   uint32_t handshakes = 10;
   double window_s = 600;
-  uint32_t group_size = 250;
+  uint32_t group_size = 50;
   run.defaults().metrics_interval_s = 0;  // one row at the end: the graph is the point elsewhere
   run.defaults().progress_interval_s = 60;
   ns3::CommandLine cmd(__FILE__);

@@ -1,10 +1,13 @@
-// A network that scales to many hosts: hosts in LANs of `group_size` behind one router each,
-// the routers on one backbone LAN, addresses assigned directly, static routes (a default route
-// on hosts, one /24 route per other group on routers). No router carries hundreds of
-// interfaces (the issue measured the event rate falling from ~560k/s to ~45k/s with that).
+// A network that scales to many hosts (the issue's measured advice): a three-level tree of
+// point-to-point links (no ARP, no broadcast), addresses assigned directly, static routes that
+// aggregate by prefix, and no router with hundreds of interfaces.
 //
-//   host h of group g:  10.(g / 256).(g % 256).(h + 2)/24, gateway 10.(g / 256).(g % 256).1
-//   router of group g:  that .1 address, and 172.16.(g / 256).(g % 256 + 1)/16 on the backbone
+//   host k of group g     10.0.0.0 + 256 g + 4 k + 2 /30, gateway ... + 1 (its access router)
+//   access router g       one /30 per host; uplink 172.16.0.0 + 4 g + 2 /30 to aggregation g / 64
+//   aggregation router a  a /24 route per access router below; uplink 172.31.0.0 + 4 a + 2 /30
+//   root                  one /18 route per aggregation router (64 groups share a /18)
+// Up to `group_size` (at most 63) hosts share an access router. When all hosts fit in one group
+// they share one switched LAN instead (10.0.0.2, 10.0.0.3, ... /24) and there is no router.
 #pragma once
 
 #include <ns3/node-container.h>
@@ -16,11 +19,10 @@ namespace ikewot::sim {
 
 struct GroupedNetwork {
   ns3::NodeContainer hosts;
-  ns3::NodeContainer routers;  // empty when all hosts fit in one LAN
+  ns3::NodeContainer routers;  // access, then aggregation, then the root
 };
 
-// group_size at most 253.
-GroupedNetwork BuildGroupedNetwork(uint32_t hosts, uint32_t group_size, ns3::Time lan_delay,
-                                   ns3::Time backbone_delay);
+GroupedNetwork BuildGroupedNetwork(uint32_t hosts, uint32_t group_size, ns3::Time access_delay,
+                                   ns3::Time core_delay);
 
 }  // namespace ikewot::sim

@@ -9,15 +9,41 @@
 #include <ns3/internet-stack-helper.h>
 #include <ns3/ipv4-address.h>
 #include <ns3/ipv4-static-routing.h>
+#include <ns3/mac48-address.h>
 #include <ns3/node-container.h>
 #include <ns3/nstime.h>
 #include <ns3/simple-channel.h>
+#include <ns3/simple-net-device.h>
 
 #include <cstdint>
+#include <map>
+#include <vector>
 
 namespace ikewot::sim {
 
-// A broadcast LAN (like one Ethernet switch) with a one-way delay.
+// A switched LAN: unicast frames reach only the device with that MAC address, broadcasts reach
+// everyone (ns-3's SimpleChannel schedules a reception on every attached device for every
+// frame, which makes a LAN of N hosts cost N events per packet).
+class SwitchedLan : public ns3::SimpleChannel {
+ public:
+  static ns3::TypeId GetTypeId();
+  void SetLanDelay(ns3::Time delay) { delay_ = delay; }
+  void Send(ns3::Ptr<ns3::Packet> p, uint16_t protocol, ns3::Mac48Address to,
+            ns3::Mac48Address from, ns3::Ptr<ns3::SimpleNetDevice> sender) override;
+  void Add(ns3::Ptr<ns3::SimpleNetDevice> device) override;
+  std::size_t GetNDevices() const override { return devices_.size(); }
+  ns3::Ptr<ns3::NetDevice> GetDevice(std::size_t i) const override { return devices_[i]; }
+
+ protected:
+  void DoDispose() override;
+
+ private:
+  ns3::Time delay_;
+  std::vector<ns3::Ptr<ns3::SimpleNetDevice>> devices_;
+  std::map<ns3::Mac48Address, ns3::Ptr<ns3::SimpleNetDevice>> by_mac_;
+};
+
+// A switched LAN with a one-way delay.
 ns3::Ptr<ns3::SimpleChannel> MakeLan(ns3::Time delay);
 
 // Installs the IPv4 stack with plain static routing (no global routing, no IPv6).
@@ -27,6 +53,10 @@ void InstallStack(const ns3::NodeContainer& nodes);
 // interface index.
 uint32_t Attach(ns3::Ptr<ns3::Node> node, ns3::Ptr<ns3::SimpleChannel> lan,
                 ns3::Ipv4Address address, ns3::Ipv4Mask mask, uint16_t mtu = 1500);
+
+// The same over a point-to-point SimpleNetDevice (no ARP, no broadcast): `lan` joins exactly two.
+uint32_t AttachPointToPoint(ns3::Ptr<ns3::Node> node, ns3::Ptr<ns3::SimpleChannel> lan,
+                            ns3::Ipv4Address address, ns3::Ipv4Mask mask, uint16_t mtu = 1500);
 
 // The node's static routing, also when it is wrapped by a MiddleboxRouting.
 ns3::Ptr<ns3::Ipv4StaticRouting> StaticRoutingOf(ns3::Ptr<ns3::Node> node);
