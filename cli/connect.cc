@@ -17,13 +17,14 @@
 #include "driver/address.h"
 #include "driver/event_loop.h"
 #include "driver/node_runner.h"
+#include "driver/tunnel_host.h"
 
 namespace ikewot::cli {
 namespace {
 
 constexpr char kUsage[] =
     "usage: ikewot connect HOST[:PORT] [--yes] [--json] [--local-ts CIDR] [--remote-ts CIDR]\n"
-    "                      [--hold SECONDS] [--show-keys] [options]\n"
+    "                      [--tunnel NAME] [--hold SECONDS] [--show-keys] [options]\n"
     "\n"
     "Full IKE SA + CHILD SA with the home identity. A peer the trust store does not trust is\n"
     "probed first; its identification string is shown and you are asked (--yes accepts and\n"
@@ -32,6 +33,9 @@ constexpr char kUsage[] =
     "  --yes              accept an unknown peer without asking (scripts)\n"
     "  --local-ts CIDR    our traffic selector (default: our address)\n"
     "  --remote-ts CIDR   the peer's traffic selector (default: its address)\n"
+    "  --tunnel NAME      carry the CHILD SA's traffic through TUN device NAME (root): it gets\n"
+    "                     our traffic selector's address (give --local-ts a host address)\n"
+    "                     and routes to --remote-ts; runs until --hold ends or a signal\n"
     "  --hold SECONDS     keep the SAs up this long (default: delete at once); SIGINT/SIGTERM\n"
     "                     end the hold early; the IKE SA is always deleted politely\n"
     "  --show-keys        include the CHILD SA keys in --json output\n"
@@ -71,7 +75,7 @@ int RunConnect(const std::vector<std::string>& argv_in) {
   std::vector<std::string> argv = argv_in;
   const driver::Family family = TakeFamilyFlags(&argv);
   std::set<std::string> values = InitiatorValueFlags();
-  values.insert({"local-ts", "remote-ts", "hold"});
+  values.insert({"local-ts", "remote-ts", "hold", "tunnel"});
   std::set<std::string> bools = InitiatorBoolFlags();
   bools.insert({"yes", "show-keys"});
   std::string error;
@@ -150,6 +154,10 @@ int RunConnect(const std::vector<std::string>& argv_in) {
   spec.natt_port = 0;
   if (auto bound = runner.Listen(spec); !bound.ok())
     return Fail(kExitFailure, bound.error().message);
+  std::unique_ptr<driver::TunnelHost> tunnels;
+  if (auto name = args->Value("tunnel")) {
+    tunnels = std::make_unique<driver::TunnelHost>(runner, rng, driver::TunnelOptions{*name});
+  }
   auto local = runner.LocalEndpointFor(target->remote);
   if (!local.ok()) return Fail(kExitFailure, local.error().message);
   auto handle = node.Connect(*local, target->remote, *policy, (*loop)->Now());
@@ -179,12 +187,22 @@ int RunConnect(const std::vector<std::string>& argv_in) {
     switch (e.kind) {
       case engine::EventKind::kChildSaEstablished:
         phase = Phase::kUp;
+        if (tunnels) {
+          auto made = tunnels->Add(e);
+          std::fprintf(stderr, "ikewot connect: tunnel %s\n",
+                       made.ok() ? made->c_str() : ("failed: " + made.error().message).c_str());
+          if (!made.ok()) {
+            exit_code = kExitFailure;
+            start_delete();
+            break;
+          }
+        }
         if (hold) {
           hold_timer = (*loop)->After(*hold, [&] {
             hold_timer.reset();
             start_delete();
           });
-        } else {
+        } else if (!tunnels) {
           start_delete();
         }
         break;

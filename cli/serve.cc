@@ -16,6 +16,7 @@
 #include "driver/address.h"
 #include "driver/event_loop.h"
 #include "driver/node_runner.h"
+#include "driver/tunnel_host.h"
 
 namespace ikewot::cli {
 namespace {
@@ -34,6 +35,8 @@ constexpr char kUsage[] =
     "  --no-probes           refuse probes without initiator AUTH (AUTHENTICATION_FAILED)\n"
     "  --ike PROPOSALS       IKE proposals we accept (strongSwan syntax), in preference order\n"
     "  --esp PROPOSALS       ESP proposals we accept\n"
+    "  --tunnel NAME         carry each CHILD SA's traffic through TUN device NAME (root);\n"
+    "                        it gets our traffic selector's address, routes to the peer's\n"
     "  --show-keys           include CHILD SA keys in --json output\n"
     "  --json                JSON Lines output\n"
     "  --home DIR            home directory (else $IKEWOT_HOME, else ~/.ikewot)\n"
@@ -83,7 +86,7 @@ class Printer {
 
 int RunServe(const std::vector<std::string>& argv) {
   std::string error;
-  auto args = Args::Parse(argv, {"home", "listen", "natt-port", "accept", "ike", "esp"},
+  auto args = Args::Parse(argv, {"home", "listen", "natt-port", "accept", "ike", "esp", "tunnel"},
                           {"once", "json", "no-probes", "show-keys", "help"}, &error);
   if (!args) return UsageError(error);
   if (args->Has("help")) {
@@ -153,6 +156,10 @@ int RunServe(const std::vector<std::string>& argv) {
     printer.Note("listening", where + ", accepting " + accept + " initiators");
   }
 
+  std::unique_ptr<driver::TunnelHost> tunnels;
+  if (auto name = args->Value("tunnel")) {
+    tunnels = std::make_unique<driver::TunnelHost>(runner, rng, driver::TunnelOptions{*name});
+  }
   std::set<engine::SaHandle> established;
   bool once_done = false;
   bool shutting_down = false;
@@ -164,9 +171,17 @@ int RunServe(const std::vector<std::string>& argv) {
         established.insert(e.sa);
         break;
       case engine::EventKind::kChildSaEstablished:
+        if (tunnels) {
+          if (auto made = tunnels->Add(e); made.ok()) {
+            printer.Note("tunnel", *made);
+          } else {
+            printer.Note("tunnel-failed", made.error().message);
+          }
+        }
         break;
       case engine::EventKind::kDeleted:
       case engine::EventKind::kFailed:
+        if (tunnels) tunnels->Remove(e.sa);
         if (args->Has("once") &&
             (established.count(e.sa) || e.kind == engine::EventKind::kFailed)) {
           once_done = true;

@@ -141,5 +141,51 @@ TEST_F(NetnsTest, ProbeAndConnectOnPorts500And4500) {
   EXPECT_NE(ServerLog().find("from 10.250.7.2:"), std::string::npos);
 }
 
+TEST_F(NetnsTest, TunnelCarriesPingAsEspAndDeletesOnSignal) {
+  const std::string server_home = scratch_ + "/server", client_home = scratch_ + "/client";
+  const std::string cli = "'" + std::string(IKEWOT_CLI_PATH) + "'";
+  ASSERT_EQ(Shell(cli + " id init --name gw.netns --home " + server_home).exit_code, 0);
+  ASSERT_EQ(Shell(cli + " id init --name rw.netns --home " + client_home).exit_code, 0);
+  StartServer("--home " + server_home + " --listen 10.250.7.1 --accept any --tunnel ikwsrv");
+  // The client keeps its tunnel up in the background until it gets SIGTERM.
+  const std::string client_log = scratch_ + "/connect.log";
+  pid_t client = fork();
+  if (client == 0) {
+    int fd = open(client_log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    dup2(fd, 1);
+    dup2(fd, 2);
+    execl("/bin/sh", "sh", "-c",
+          ("exec " + Ikewot(client_ns_,
+                            "connect 10.250.7.1 --yes --tunnel ikwcli --local-ts "
+                            "10.99.0.2 --remote-ts 10.99.0.1 --hold 30 --home " +
+                                client_home))
+              .c_str(),
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  for (int i = 0; i < 500 && ReadFile(client_log).find("tunnel ikwcli") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  for (int i = 0; i < 200 && ServerLog().find("tunnel ikwsrv") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_NE(ReadFile(client_log).find("tunnel ikwcli: 10.99.0.2"), std::string::npos)
+      << ReadFile(client_log);
+  EXPECT_NE(ServerLog().find("tunnel ikwsrv: 10.99.0.1"), std::string::npos) << ServerLog();
+  // Cleartext goes in the TUN, crosses the veth as ESP, and the answer comes back the same way.
+  ShellRun ping = Shell("ip netns exec " + client_ns_ + " ping -c 2 -W 2 10.99.0.1");
+  EXPECT_EQ(ping.exit_code, 0) << ping.out << ReadFile(client_log) << ServerLog();
+  EXPECT_NE(ping.out.find("2 received"), std::string::npos) << ping.out;
+  kill(client, SIGTERM);
+  int status = 0;
+  waitpid(client, &status, 0);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << ReadFile(client_log);
+  EXPECT_NE(ReadFile(client_log).find("deleted sa"), std::string::npos) << ReadFile(client_log);
+  for (int i = 0; i < 200 && ServerLog().find("deleted sa") == std::string::npos; ++i) {
+    std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_NE(ServerLog().find("deleted sa"), std::string::npos) << ServerLog();
+}
+
 }  // namespace
 }  // namespace ikewot
