@@ -355,7 +355,9 @@ std::string FormatProbeText(const std::string& input, const engine::ProbeResult&
                                      (r.nat.local_behind_nat ? "we are behind a NAT " : "") +
                                      (r.nat.peer_behind_nat ? "the peer is behind a NAT " : "") +
                                      "(" + r.nat.How() + ")"
-                               : "none (" + r.nat.How() + ")");
+              : r.nat.notifies_present
+                  ? std::string("none (the NAT_DETECTION hashes match both ends)")
+                  : std::string("unknown (no NAT_DETECTION notifies answered)"));
   line("fragmentation", r.fragmentation_supported ? "supported (RFC 7383)" : "not announced");
   if (r.cookie_required) line("cookie", "required (RFC 7296 2.6)");
   if (r.used_fallback_proposals) line("fallback", "the restricted proposal list was needed");
