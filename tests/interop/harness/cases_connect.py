@@ -7,6 +7,7 @@ no userspace ESP, so with libreswan only the negotiation can be checked, and the
 say so in the table.
 """
 
+import json
 import os
 import re
 import time
@@ -18,8 +19,8 @@ from harness.proc import wait_for
 
 NO_DATAPLANE = ("libreswan 4.10 has no userspace ESP and this kernel has no ESP "
                 "(CONFIG_INET_ESP off), so its CHILD SA cannot carry traffic here")
-CONNECT_NEEDS = (("connect", "--yes", "--json"),)
-TUNNEL_NEEDS = (("connect", "--yes", "--tunnel"),)
+CONNECT_NEEDS = (("connect", "--yes", "--json", "--local-ts", "--remote-ts"),)
+TUNNEL_NEEDS = (("connect", "--yes", "--local-ts", "--remote-ts", "--tunnel"),)
 
 
 def mutual_setup(ctx, key="ecdsa-p256", pki=None, **spec_kw):
@@ -33,38 +34,43 @@ def mutual_setup(ctx, key="ecdsa-p256", pki=None, **spec_kw):
 
 
 def connect_args(ctx, home, *extra):
-    return ["connect", "--yes", "--json", "--home", home, *extra, ctx.topo.daemon.addr]
+    # The inner addresses as traffic selectors: what the daemon's configuration names.
+    return ["connect", "--yes", "--json", "--home", home, "--local-ts", f"{IKEWOT_INNER}/32",
+            "--remote-ts", f"{DAEMON_INNER}/32", *extra, ctx.topo.daemon.addr]
 
 
-def run_connect(ctx, home, *extra, wait=20):
-    """Runs `ikewot connect` in the background until it exits or the daemon has the CHILD SA
-    (connect may keep the SA up until interrupted); returns (exit code, output text)."""
+def run_connect(ctx, home, *extra, wait=10):
+    """Runs `ikewot connect` (which deletes the SAs again at once) in the background; returns
+    (exit code, output, whether it ended by itself within `wait` seconds). A connect still
+    running then is interrupted (SIGINT, a user's Ctrl-C) so that the case can report it."""
     proc = ctx.start_ikewot(connect_args(ctx, home, *extra), "connect")
     deadline = time.monotonic() + wait
     while time.monotonic() < deadline and proc.alive():
-        if ctx.daemon.child_established():
-            time.sleep(0.5)  # let ikewot print its report
-            break
-        time.sleep(0.1)
-    rc = proc.popen.poll()
-    if rc is None:
-        proc.stop(sig=2)  # SIGINT: a clean delete, as a user's Ctrl-C
-        rc = proc.popen.returncode
-    return rc, proc.log_text()
+        time.sleep(0.05)
+    ended = not proc.alive()
+    if not ended:
+        proc.stop(sig=2)
+    return proc.popen.returncode, proc.log_text(), ended
 
 
-def child_json(text):
-    """The JSON object ikewot connect printed (the line that parses and names a CHILD SA)."""
-    import json
+def events(text):
+    """The JSON Lines events ikewot connect / serve --json printed."""
+    out = []
     for line in text.splitlines():
         line = line.strip()
         if line.startswith("{"):
             try:
-                obj = json.loads(line)
+                out.append(json.loads(line))
             except ValueError:
                 continue
-            if "child" in json.dumps(obj).lower():
-                return obj
+    return out
+
+
+def child_json(text):
+    """The child-sa-established event (SPIs, ESP suite, selectors), or None."""
+    for event in events(text):
+        if event.get("event") == "child-sa-established":
+            return event
     return None
 
 
@@ -74,15 +80,31 @@ def child_json(text):
       needs=CONNECT_NEEDS)
 def connect_mutual_cert(ctx):
     home, spec = mutual_setup(ctx)
-    rc, text = run_connect(ctx, home)
+    rc, text, ended = run_connect(ctx, home)
+    seen = [e.get("event") for e in events(text)]
+    ctx.fact("connect_events", seen)
     ctx.check("daemon established the IKE SA with ikewot's certificate",
               ctx.daemon.ike_established())
+    ctx.check("ikewot reports the IKE SA", "ike-sa-established" in seen, text[-500:])
+    if ctx.daemon_name == "libreswan":
+        # pluto negotiates the CHILD SA, cannot install it (no ESP in this kernel) and answers
+        # IKE_AUTH with N(TS_UNACCEPTABLE) instead of SA/TSi/TSr.
+        ctx.check("ikewot connect ends by itself when the daemon refuses the CHILD SA",
+                  ended, f"still running after 10 s; events {seen}")
+        ctx.check("and says so with a non-zero exit code", rc not in (0, None) and rc < 128,
+                  f"exit {rc}")
+        return
     report = child_json(text)
     ctx.check("ikewot printed the CHILD SA (SPIs and algorithms) as JSON", report is not None,
               text[-500:])
-    ctx.fact("connect", report)
-    if ctx.daemon_name == "strongswan":
-        ctx.check("daemon established the CHILD SA", ctx.daemon.child_established())
+    child = report.get("child") or {}
+    ctx.fact("child", child)
+    ctx.check("the CHILD SA names SPIs and an ESP suite",
+              child.get("spi_initiator") and child.get("spi_responder") and child.get("esp"),
+              child)
+    ctx.check("ikewot connect ended by itself with exit code 0", ended and rc == 0,
+              f"ended={ended} exit {rc}")
+    ctx.check("daemon established the CHILD SA", ctx.daemon.child_established())
 
 
 def wait_tunnel(ctx, proc, src_host, src, dst, timeout=20):
@@ -161,14 +183,14 @@ def nat_tunnel(ctx):
 
 @case("serve-daemon-initiates",
       "the daemon connects to `ikewot serve --accept trusted`: IKE SA and CHILD SA established",
-      needs=(("serve", "--listen", "--accept"),))
+      needs=(("serve", "--json", "--listen", "--accept"),))
 def serve_daemon_initiates(ctx):
     home, cert_pem, _ = ctx.home()
     spec = ctx.spec(remote_auth="pubkey", peer_cert=cert_pem, initiate=True,
                     dataplane=ctx.daemon_name == "strongswan")
     trust_daemon(ctx, home, spec.cert)
-    server = ctx.start_ikewot(["serve", "--listen", ctx.topo.ikewot.addr, "--accept",
-                               "trusted", "--home", home], "serve")
+    server = ctx.start_ikewot(["serve", "--json", "--listen", ctx.topo.ikewot.addr,
+                               "--accept", "trusted", "--home", home], "serve")
     time.sleep(0.5)
     ctx.check("ikewot serve is running", server.alive(), server.log_text()[-500:])
     ctx.start_daemon(spec)
@@ -176,6 +198,10 @@ def serve_daemon_initiates(ctx):
     ctx.fact("daemon_initiate_ok", ok)
     ctx.check("daemon established the IKE SA with ikewot serve", ctx.daemon.ike_established(),
               server.log_text()[-500:])
+    seen = [e.get("event") for e in events(server.log_text())]
+    ctx.fact("serve_events", seen)
+    ctx.check("ikewot serve reports the IKE SA", "ike-sa-established" in seen, seen)
+    ctx.check("ikewot serve reports the CHILD SA", "child-sa-established" in seen, seen)
     if ctx.daemon_name == "strongswan":
         ctx.check("daemon established the CHILD SA", ctx.daemon.child_established())
 
@@ -186,7 +212,7 @@ def serve_daemon_initiates(ctx):
       needs=CONNECT_NEEDS)
 def fragmentation(ctx):
     home, spec = mutual_setup(ctx, key="rsa3072", pki=ctx.env.big_pki(), fragment_size=1280)
-    rc, text = run_connect(ctx, home)
+    rc, text, ended = run_connect(ctx, home)
     ctx.check("daemon established the IKE SA", ctx.daemon.ike_established(), text[-500:])
     ctx.stop_captures()
     s = capture.Summary(ctx.captures[0].pcap)

@@ -56,7 +56,8 @@ class Background:
         return self.popen.poll() is None
 
     def log_text(self):
-        self._log.flush()
+        if not self._log.closed:
+            self._log.flush()
         with open(self.log_path, "rb") as f:
             return f.read().decode("utf-8", "replace")
 
