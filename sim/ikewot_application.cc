@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 
 #include "core/crypto/identification.h"
 #include "core/crypto/transforms.h"
@@ -653,9 +654,23 @@ void IkewotApplication::RefreshTrust(const std::string& reason) {
       if (conflicts_reported_.insert(fingerprint).second) {
         Json fields = Json::MakeObject();
         fields.Set("peer", peer ? Json(peer->id) : Json(decision->subject));
-        const trust::ConflictReport* report =
-            decision->conflicts.empty() ? nullptr : &decision->conflicts.front();
-        fields.Set("source", report ? Json(report->source) : Json(nullptr));
+        // The other source: "local pin", or "collection from-<sharer>".
+        const std::string source =
+            decision->conflicts.empty() ? std::string() : decision->conflicts.front().source;
+        Json from = nullptr;
+        Json collection = nullptr;
+        const std::string prefix = "collection ";
+        if (source.rfind(prefix, 0) == 0) {
+          const std::string name = source.substr(prefix.size());
+          auto id = collection_ids_.find(name);
+          collection = Json(id != collection_ids_.end() ? id->second : name);
+          if (name.rfind("from-", 0) == 0) {
+            from = Json(static_cast<int64_t>(std::strtoll(name.c_str() + 5, nullptr, 10)));
+          }
+        }
+        fields.Set("from", from);
+        fields.Set("collection", collection);
+        fields.Set("source", source);
         fields.Set("genuine", peer != nullptr && peer->fingerprint == fingerprint);
         Emit("conflict", std::move(fields));
       }
