@@ -15,7 +15,7 @@ import time
 from harness import capture
 from harness.cases import case, ping, trust_daemon
 from harness.netns import DAEMON_INNER, IKEWOT_INNER
-from harness.proc import wait_for
+from harness.proc import HarnessError, wait_for
 
 NO_DATAPLANE = ("libreswan 4.10 has no userspace ESP and this kernel has no ESP "
                 "(CONFIG_INET_ESP off), so its CHILD SA cannot carry traffic here")
@@ -198,7 +198,16 @@ def serve_daemon_initiates(ctx):
     ctx.fact("daemon_initiate_ok", ok)
     ctx.check("daemon established the IKE SA with ikewot serve", ctx.daemon.ike_established(),
               server.log_text()[-500:])
-    seen = [e.get("event") for e in events(server.log_text())]
+    def seen_events():
+        return [e.get("event") for e in events(server.log_text())]
+
+    # serve prints its events a moment after the daemon's swanctl/whack call returned.
+    try:
+        wait_for(lambda: "child-sa-established" in seen_events() or
+                 "failed" in seen_events(), 5, "ikewot serve's CHILD SA event")
+    except HarnessError:
+        pass
+    seen = seen_events()
     ctx.fact("serve_events", seen)
     ctx.check("ikewot serve reports the IKE SA", "ike-sa-established" in seen, seen)
     ctx.check("ikewot serve reports the CHILD SA", "child-sa-established" in seen, seen)
