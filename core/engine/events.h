@@ -24,6 +24,8 @@ struct TrafficSelector {
   Bytes start_address;
   Bytes end_address;
   friend bool operator==(const TrafficSelector&, const TrafficSelector&) = default;
+  // "192.0.2.0/24", "192.0.2.7/32", "10.0.0.5-10.0.0.9"; "[protocol/ports]" appended when
+  // narrowed ("10.1.0.0/16[6/80]"). IPv6 as eight uncompressed hex groups.
   std::string ToString() const;
 };
 

@@ -119,6 +119,9 @@ class IkeSa {
     return probe_.behaviour.invalid_ke_group;
   }
   bool used_fallback() const { return using_fallback_; }
+  // The SA's keys (empty before IKE_SA_INIT completes): for key-log export to decryption tools
+  // and for the responder fuzzer's known-keys mode, which must reach past the ICV check.
+  const crypto::IkeSaKeys& keys() const { return keys_; }
 
  private:
   IkeSa(SaHandle handle, Role role, Mode mode, Policy policy, Endpoint local, Endpoint remote)

@@ -33,6 +33,13 @@ Result<Bytes> EncodeProtected(const ikev2::Header& header, SkBody sk, ByteView p
 
 }  // namespace
 
+Result<Bytes> ProtectBody(const ikev2::Header& header, ikev2::PayloadType first_inner,
+                          ByteView plaintext, crypto::SkCipher& cipher, Rng& rng) {
+  ikev2::EncryptedPayload sk;
+  sk.first_inner_payload = first_inner;
+  return EncodeProtected(header, sk, plaintext, cipher, rng);
+}
+
 Result<std::vector<Bytes>> ProtectMessage(const ikev2::Header& header,
                                           const std::vector<ikev2::Payload>& inner,
                                           crypto::SkCipher& cipher, Rng& rng,

@@ -24,6 +24,12 @@ Result<std::vector<Bytes>> ProtectMessage(const ikev2::Header& header,
                                           crypto::SkCipher& cipher, Rng& rng,
                                           std::optional<size_t> fragment_budget);
 
+// One SK message whose plaintext is `plaintext` as given (a payload chain starting with
+// `first_inner`, or anything at all): for tests and the fuzzer, which protect bodies the codec
+// could not have produced.
+Result<Bytes> ProtectBody(const ikev2::Header& header, ikev2::PayloadType first_inner,
+                          ByteView plaintext, crypto::SkCipher& cipher, Rng& rng);
+
 // The decrypted inner payloads of a message whose last payload is SK. `datagram` is the whole
 // message as received (the associated data is taken from it). kAuthFailure on any ICV failure.
 Result<std::vector<ikev2::Payload>> UnprotectSk(ByteView datagram, const ikev2::Message& message,

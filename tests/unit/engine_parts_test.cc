@@ -8,6 +8,7 @@
 #include "core/engine/auth_octets.h"
 #include "core/engine/cookie.h"
 #include "core/engine/datagram.h"
+#include "core/engine/events.h"
 #include "core/engine/fragments.h"
 #include "core/engine/nat_detection.h"
 #include "core/engine/probe_result.h"
@@ -359,6 +360,26 @@ TEST(AuthOctetsTest, SignedOctetsAndNullAuthMatchRfcConstruction) {
   ASSERT_TRUE(null_auth.ok());
   EXPECT_EQ(ToHex(*null_auth), "d777f1277cc50e76116cf09e84892f13741e4e767ef66bb0fb956dd50ca3dd4c");
   EXPECT_FALSE(AuthSignedOctets(999, {}, {}, sk_pi, id_body).ok());
+}
+
+}  // namespace
+}  // namespace ikewot::engine
+
+namespace ikewot::engine {
+namespace {
+
+TEST(TrafficSelectorTest, ToStringShowsPrefixesRangesAndNarrowing) {
+  TrafficSelector net{7, 0, 0, 65535, Bytes{10, 1, 0, 0}, Bytes{10, 1, 255, 255}};
+  EXPECT_EQ(net.ToString(), "10.1.0.0/16");
+  TrafficSelector host{7, 6, 80, 80, Bytes{192, 0, 2, 7}, Bytes{192, 0, 2, 7}};
+  EXPECT_EQ(host.ToString(), "192.0.2.7/32[6/80]");
+  TrafficSelector range{7, 17, 1000, 2000, Bytes{10, 0, 0, 5}, Bytes{10, 0, 0, 9}};
+  EXPECT_EQ(range.ToString(), "10.0.0.5-10.0.0.9[17/1000-2000]");
+  Bytes v6_start(16, 0), v6_end(16, 0xff);
+  v6_start[0] = v6_end[0] = 0x20;
+  v6_start[1] = v6_end[1] = 0x01;
+  EXPECT_EQ((TrafficSelector{8, 0, 0, 65535, v6_start, v6_end}).ToString(),
+            "2001:0:0:0:0:0:0:0/16");
 }
 
 }  // namespace
