@@ -229,3 +229,59 @@ def fragmentation(ctx):
     senders = s.fragment_senders()
     ctx.check("ikewot sent SKF fragments", ctx.topo.ikewot.addr in senders, senders)
     ctx.check("the daemon sent SKF fragments", ctx.topo.daemon.addr in senders, senders)
+
+
+@case("nat-connect",
+      "IKE SA and CHILD SA through a masquerading NAT: NAT detected, IKE on 4500, the CHILD SA "
+      "uses UDP encapsulation",
+      topology="nat", needs=CONNECT_NEEDS)
+def nat_connect(ctx):
+    if ctx.daemon_name != "strongswan":
+        ctx.unsupported("pluto cannot install the CHILD SA in this kernel (no ESP), see "
+                        "connect-mutual-cert; NAT traversal of IKE is checked by nat-probe")
+    home, spec = mutual_setup(ctx)
+    rc, text, ended = run_connect(ctx, home)
+    report = child_json(text)
+    ctx.check("ikewot established the CHILD SA through the NAT", report is not None, text[-500:])
+    child = report.get("child") or {}
+    ctx.fact("child", child)
+    ctx.check("the CHILD SA uses UDP encapsulation", child.get("udp_encapsulation") is True,
+              child)
+    ctx.check("ikewot connect ended by itself with exit code 0", ended and rc == 0,
+              f"ended={ended} exit {rc}")
+    # (kernel-libipsec also fakes a NAT on its own side; this line is the real one.)
+    ctx.check("daemon saw ikewot behind the NAT",
+              re.search(r"remote host is behind NAT", ctx.daemon.log()) is not None)
+    ctx.stop_captures()
+    for cap in ctx.captures:
+        s = capture.Summary(cap.pcap)
+        ctx.check(f"IKE on UDP 4500 ({os.path.basename(cap.pcap)})", s.ike_4500 > 0,
+                  s.as_dict())
+
+
+@case("serve-tunnel-ping",
+      "the daemon connects to `ikewot serve --tunnel`: ping from the daemon's inner address to "
+      "ikewot's through the tunnel; only ESP on the wire",
+      needs=(("serve", "--json", "--listen", "--accept", "--tunnel"),))
+def serve_tunnel_ping(ctx):
+    if ctx.daemon_name != "strongswan":
+        ctx.unsupported(NO_DATAPLANE)
+    home, cert_pem, _ = ctx.home()
+    spec = ctx.spec(remote_auth="pubkey", peer_cert=cert_pem, initiate=True, dataplane=True)
+    trust_daemon(ctx, home, spec.cert)
+    server = ctx.start_ikewot(["serve", "--json", "--tunnel", "--listen", ctx.topo.ikewot.addr,
+                               "--accept", "trusted", "--home", home], "serve")
+    time.sleep(0.5)
+    ctx.check("ikewot serve is running", server.alive(), server.log_text()[-500:])
+    ctx.start_daemon(spec)
+    ctx.check("daemon initiated the IKE SA and CHILD SA", ctx.daemon.initiate(),
+              server.log_text()[-500:])
+    wait_tunnel(ctx, server, ctx.topo.daemon, DAEMON_INNER, IKEWOT_INNER)
+    received = ping(ctx, ctx.topo.daemon, DAEMON_INNER, IKEWOT_INNER)
+    ctx.check("ping through the tunnel answered", received == 3, f"{received}/3")
+    ctx.stop_captures()
+    s = capture.Summary(ctx.captures[0].pcap)
+    ctx.fact("wire", s.as_dict())
+    ctx.check("ESP on the wire", s.esp >= 6, s.as_dict())
+    ctx.check("no cleartext inner packet on the wire", s.cleartext_icmp_from(DAEMON_INNER) == 0,
+              s.as_dict())
