@@ -4,16 +4,23 @@
 // retransmission caches and half-open expiry run too.
 //
 // Known-keys mode (first input octet odd): before the fuzzer's records, a real initiator runs
-// IKE_SA_INIT against the responder with a fixed seed, so records whose SPIs match reach the
-// protected exchanges; records starting with 0xAA are rewritten to carry that SA's SPIs.
+// IKE_SA_INIT against the responder with a fixed seed; with bit 1 of the first octet also set it
+// completes IKE_AUTH too, so the SA is established. Then:
+//  - records starting with 0xAA are rewritten to carry that SA's SPIs (raw, so their ICV fails);
+//  - records starting with 0xE5 are decrypted-body fuzzing: [0xE5][exchange type][first inner
+//    payload type][message ID][flags: bit 0 response][plaintext...] is sent as an SK message
+//    with that SA's SPIs, protected with the initiator's real keys, so the plaintext reaches the
+//    inner payload parser and the exchange handlers past the integrity check.
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 
 #include "core/crypto/certificate.h"
 #include "core/crypto/random.h"
 #include "core/crypto/transforms.h"
 #include "core/engine/ike_node.h"
+#include "core/engine/protection.h"
 
 namespace {
 
@@ -57,23 +64,32 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   TimePoint now = start;
 
   uint64_t spi_i = 0, spi_r = 0;
+  std::optional<crypto::SkCipher> initiator_cipher;
+  DeterministicRng initiator_rng(2);
   if (size > 0 && (data[0] & 1)) {
-    DeterministicRng initiator_rng(2);
     IkeNode initiator(NodeConfig{}, initiator_rng);
     Policy policy = config.responder_policy;
     Result<SaHandle> h = initiator.Connect(peer, self, policy, now);
     if (h.ok()) {
-      for (int round = 0; round < 2; ++round) {
+      // IKE_SA_INIT -->, <-- ; then, when asked for, IKE_AUTH -->, <--.
+      const int rounds = (data[0] & 2) ? 2 : 1;
+      for (int round = 0; round < rounds; ++round) {
         for (Datagram& d : initiator.TakeOutgoing())
           responder.HandleDatagram({d.remote, d.local, d.payload}, now);
         for (Datagram& d : responder.TakeOutgoing())
           initiator.HandleDatagram({d.remote, d.local, d.payload}, now);
       }
-      if (const IkeSa* sa = initiator.Find(*h)) {
+      (void)initiator.TakeOutgoing();  // an IKE_AUTH request the responder never sees
+      if (const IkeSa* sa = initiator.Find(*h); sa != nullptr && sa->suite()) {
         spi_i = sa->spi_i();
         spi_r = sa->spi_r();
+        const IkeSuiteChoice& suite = *sa->suite();
+        Result<crypto::SkCipher> cipher = crypto::SkCipher::Create(
+            suite.encr.id, suite.encr.key_bits, suite.integ, sa->keys().sk_ei, sa->keys().sk_ai);
+        if (cipher.ok()) initiator_cipher.emplace(std::move(*cipher));
       }
     }
+    (void)responder.TakeEvents();
   }
   size_t pos = size > 0 ? 1 : 0;
   while (pos + 2 <= size) {
@@ -82,14 +98,27 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const size_t len = std::min<size_t>(header & 0x7FFF, size - pos);
     Bytes payload(data + pos, data + pos + len);
     pos += len;
+    Endpoint local = self, remote = peer;
+    if (header & 0x8000) local.port = remote.port = kNatTraversalPort;
     if (spi_i != 0 && payload.size() >= 16 && payload[0] == 0xAA) {
       for (int i = 0; i < 8; ++i) {
         payload[i] = static_cast<uint8_t>(spi_i >> (56 - 8 * i));
         payload[8 + i] = static_cast<uint8_t>(spi_r >> (56 - 8 * i));
       }
+    } else if (initiator_cipher && payload.size() >= 5 && payload[0] == 0xE5) {
+      ikev2::Header h;
+      h.spi_i = spi_i;
+      h.spi_r = spi_r;
+      h.exchange_type = static_cast<ikev2::ExchangeType>(payload[1]);
+      h.initiator = true;
+      h.response = (payload[4] & 1) != 0;
+      h.message_id = payload[3];
+      Result<Bytes> sealed =
+          ProtectBody(h, static_cast<ikev2::PayloadType>(payload[2]), ByteView(payload).subspan(5),
+                      *initiator_cipher, initiator_rng);
+      if (!sealed.ok()) continue;
+      payload = FrameIkeMessage(local, remote, *sealed);
     }
-    Endpoint local = self, remote = peer;
-    if (header & 0x8000) local.port = remote.port = kNatTraversalPort;
     responder.HandleDatagram(Datagram{local, remote, std::move(payload)}, now);
     (void)responder.TakeOutgoing();
     (void)responder.TakeEvents();
