@@ -190,8 +190,10 @@ def main(argv):
         print("run.py must run as root (network namespaces, daemons on port 500): skipped",
               file=sys.stderr)
         return 77
-    # SIGTERM (ctest timeout, CI cancel) tears down exactly like Ctrl-C.
+    # SIGTERM (ctest timeout, CI cancel) tears down exactly like Ctrl-C; SIGINT is installed
+    # explicitly because a shell's background job starts with it ignored.
     signal.signal(signal.SIGTERM, _interrupt)
+    signal.signal(signal.SIGINT, _interrupt)
     daemons = ALL_DAEMONS if args.daemon == "all" else (args.daemon,)
     if "libreswan" in daemons:
         try:
