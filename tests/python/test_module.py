@@ -123,8 +123,10 @@ def test_gil_released_during_key_generation():
         time.sleep(0.001)
     worker.join()
     took = time.monotonic() - start
+    # Holding the GIL would stall this loop for the whole generation (one gap of about `took`);
+    # released, the gaps are scheduling noise (loose bound: the machine may be busy).
     assert took > 0.05
-    assert max(gaps) < max(0.5 * took, 0.05), (max(gaps), took)
+    assert max(gaps) < 0.8 * took, (max(gaps), took)
 
 
 # ---- trust store, both backends ----
