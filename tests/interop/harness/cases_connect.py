@@ -19,6 +19,7 @@ from harness.proc import HarnessError, wait_for
 
 NO_DATAPLANE = ("libreswan 4.10 has no userspace ESP and this kernel has no ESP "
                 "(CONFIG_INET_ESP off), so its CHILD SA cannot carry traffic here")
+TUN_NAME = "ikwtun0"  # ikewot's TUN device; it gets the inner address of our traffic selector
 CONNECT_NEEDS = (("connect", "--yes", "--json", "--local-ts", "--remote-ts"),)
 TUNNEL_NEEDS = (("connect", "--yes", "--local-ts", "--remote-ts", "--tunnel"),)
 
@@ -107,12 +108,21 @@ def connect_mutual_cert(ctx):
     ctx.check("daemon established the CHILD SA", ctx.daemon.child_established())
 
 
-def wait_tunnel(ctx, proc, src_host, src, dst, timeout=20):
-    """Pings until the tunnel answers (the CHILD SA and both TUN sides are up)."""
+def wait_tunnel(ctx, proc, src_host, src, dst, device, timeout=20):
+    """Waits until `dst` is routed into the tunnel's device (before that a ping could leave in
+    cleartext by the default route), then pings until the tunnel answers."""
+    def routed():
+        if not proc.alive():
+            ctx.check("the tunnel's process keeps running", False, proc.log_text()[-800:])
+        done = src_host.run("ip", "route", "get", dst, "from", src, check=False)
+        return f"dev {device}" in done.stdout
+
+    try:
+        wait_for(routed, timeout, f"a route to {dst} via {device}")
+    except HarnessError:
+        ctx.check(f"{dst} routed into {device}", False, proc.log_text()[-800:])
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if not proc.alive():
-            ctx.check("ikewot connect --tunnel keeps running", False, proc.log_text()[-800:])
         done = src_host.run("ping", "-c", "1", "-W", "1", "-I", src, dst, check=False)
         if done.returncode == 0:
             return
@@ -158,8 +168,8 @@ def tunnel_ping(ctx):
     if ctx.daemon_name != "strongswan":
         ctx.unsupported(NO_DATAPLANE)
     home, spec = mutual_setup(ctx)
-    proc = ctx.start_ikewot(connect_args(ctx, home, "--tunnel"), "connect-tunnel")
-    wait_tunnel(ctx, proc, ctx.topo.ikewot, IKEWOT_INNER, DAEMON_INNER)
+    proc = ctx.start_ikewot(connect_args(ctx, home, "--tunnel", TUN_NAME), "connect-tunnel")
+    wait_tunnel(ctx, proc, ctx.topo.ikewot, IKEWOT_INNER, DAEMON_INNER, TUN_NAME)
     inner = inner_capture(ctx)
     received = ping(ctx, ctx.topo.ikewot, IKEWOT_INNER, DAEMON_INNER)
     check_inner(ctx, inner)
@@ -173,8 +183,8 @@ def nat_tunnel(ctx):
     if ctx.daemon_name != "strongswan":
         ctx.unsupported(NO_DATAPLANE)
     home, spec = mutual_setup(ctx)
-    proc = ctx.start_ikewot(connect_args(ctx, home, "--tunnel"), "connect-tunnel")
-    wait_tunnel(ctx, proc, ctx.topo.ikewot, IKEWOT_INNER, DAEMON_INNER)
+    proc = ctx.start_ikewot(connect_args(ctx, home, "--tunnel", TUN_NAME), "connect-tunnel")
+    wait_tunnel(ctx, proc, ctx.topo.ikewot, IKEWOT_INNER, DAEMON_INNER, TUN_NAME)
     received = ping(ctx, ctx.topo.ikewot, IKEWOT_INNER, DAEMON_INNER)
     ctx.check("daemon saw the NAT", re.search(r"remote host is behind NAT", ctx.daemon.log())
               is not None)
@@ -269,14 +279,15 @@ def serve_tunnel_ping(ctx):
     home, cert_pem, _ = ctx.home()
     spec = ctx.spec(remote_auth="pubkey", peer_cert=cert_pem, initiate=True, dataplane=True)
     trust_daemon(ctx, home, spec.cert)
-    server = ctx.start_ikewot(["serve", "--json", "--tunnel", "--listen", ctx.topo.ikewot.addr,
+    server = ctx.start_ikewot(["serve", "--json", "--tunnel", TUN_NAME, "--listen",
+                               ctx.topo.ikewot.addr,
                                "--accept", "trusted", "--home", home], "serve")
     time.sleep(0.5)
     ctx.check("ikewot serve is running", server.alive(), server.log_text()[-500:])
     ctx.start_daemon(spec)
     ctx.check("daemon initiated the IKE SA and CHILD SA", ctx.daemon.initiate(),
               server.log_text()[-500:])
-    wait_tunnel(ctx, server, ctx.topo.daemon, DAEMON_INNER, IKEWOT_INNER)
+    wait_tunnel(ctx, server, ctx.topo.daemon, DAEMON_INNER, IKEWOT_INNER, "ipsec0")
     received = ping(ctx, ctx.topo.daemon, DAEMON_INNER, IKEWOT_INNER)
     ctx.check("ping through the tunnel answered", received == 3, f"{received}/3")
     ctx.stop_captures()
