@@ -162,7 +162,9 @@ Result<SocialGraph> ReadEdgeList(const std::string& path) {
       return MakeError(ErrorCode::kBadValue,
                        path + ":" + std::to_string(number) + ": an edge needs two node ids");
     }
-    raw.emplace_back(id(a), id(b));
+    const uint32_t u = id(a);  // in this order: ids follow first appearance
+    const uint32_t v = id(b);
+    raw.emplace_back(u, v);
   }
   EdgeSet edges(static_cast<uint32_t>(ids.size()));
   for (auto [u, v] : raw) edges.Add(u, v);
