@@ -14,6 +14,7 @@ import time
 
 from harness import capture
 from harness.cases import case, ping, trust_daemon
+from harness.daemon import Algos
 from harness.netns import DAEMON_INNER, IKEWOT_INNER
 from harness.proc import HarnessError, wait_for
 
@@ -296,3 +297,37 @@ def serve_tunnel_ping(ctx):
     ctx.check("ESP on the wire", s.esp >= 6, s.as_dict())
     ctx.check("no cleartext inner packet on the wire", s.cleartext_icmp_from(DAEMON_INNER) == 0,
               s.as_dict())
+
+
+# ESP suites through the tunnel (ikewot's core/esp against strongSwan's libipsec): name,
+# strongSwan esp_proposals, ESP suite ikewot must report for the CHILD SA.
+ESP_SUITES = [
+    ("aes128gcm16", "aes128gcm16", "ENCR_AES_GCM_16-128/NO_ESN"),
+    ("chacha20poly1305", "chacha20poly1305", "ENCR_CHACHA20_POLY1305/NO_ESN"),
+    ("aes256-sha256", "aes256-sha256",
+     "ENCR_AES_CBC-256/AUTH_HMAC_SHA2_256_128/NO_ESN"),
+]
+
+
+def _esp_case(name, ss, expect):
+    @case(f"esp-{name}",
+          f"the daemon accepts only ESP {name}: ikewot's tunnel carries a ping with it",
+          needs=TUNNEL_NEEDS)
+    def esp_suite(ctx):
+        if ctx.daemon_name != "strongswan":
+            ctx.unsupported(NO_DATAPLANE)
+        home, spec = mutual_setup(ctx, esp=Algos(ss, ""))
+        proc = ctx.start_ikewot(connect_args(ctx, home, "--tunnel", TUN_NAME), "connect-tunnel")
+        wait_tunnel(ctx, proc, ctx.topo.ikewot, IKEWOT_INNER, DAEMON_INNER, TUN_NAME)
+        received = ping(ctx, ctx.topo.ikewot, IKEWOT_INNER, DAEMON_INNER)
+        report = child_json(proc.log_text()) or {}
+        chosen = (report.get("child") or {}).get("esp")
+        ctx.fact("esp", chosen)
+        ctx.check("the CHILD SA uses the daemon's only ESP suite", chosen == expect,
+                  f"{chosen!r}, want {expect!r}")
+        check_traffic(ctx, received, 3)
+    return esp_suite
+
+
+for _suite in ESP_SUITES:
+    _esp_case(*_suite)
