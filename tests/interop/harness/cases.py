@@ -6,32 +6,31 @@ cannot do a case raises NotSupported (ctx.unsupported / ctx.only_for) with the r
 table shows that reason. Everything else is a check: ctx.check(name, condition, detail).
 """
 
+import os
 import re
-import time
 
 from harness import capture
 from harness.daemon import Algos
-from harness.netns import COOKIE_HELPER, DAEMON_INNER, IKEWOT_INNER
+from harness.netns import COOKIE_HELPER
 
 CASES = []
-BOTH = ("strongswan", "libreswan")
 
 
 class Case:
-    def __init__(self, name, func, summary, needs, daemons, topology, mtu):
+    def __init__(self, name, func, summary, needs, topology, mtu):
         self.name = name
         self.func = func
         self.summary = summary
         self.needs = needs          # [(command, option...), ...]
-        self.daemons = daemons
-        self.topology = topology
-        self.mtu = mtu
+        self.topology = topology    # "direct", "nat" or "fragdrop" (harness/netns.py)
+        self.mtu = mtu              # MTU of the ikewot host's link, None: 1500
 
 
-def case(name, summary, needs=(("probe", "--json"),), daemons=BOTH, topology="direct",
-         mtu=None):
+def case(name, summary, needs=(("probe", "--json"),), topology="direct", mtu=None):
+    """Registers a case; it runs against every daemon (raising NotSupported where one
+    cannot do it)."""
     def register(func):
-        CASES.append(Case(name, func, summary, list(needs), daemons, topology, mtu))
+        CASES.append(Case(name, func, summary, list(needs), topology, mtu))
         return func
     return register
 
@@ -69,7 +68,6 @@ def probe(ctx, home=None, extra=FAST_RETRANSMIT, timeout=60):
 
 def empty_home(ctx):
     """A home folder with no identity: the probe has no credentials at all."""
-    import os
     path = os.path.join(ctx.work, "empty-home")
     os.makedirs(path, mode=0o700, exist_ok=True)
     return path
