@@ -13,7 +13,6 @@ import os
 import re
 import tempfile
 
-from harness.daemon import NotSupported
 from harness.proc import HarnessError, run, wait_for
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
@@ -60,7 +59,9 @@ class Libreswan:
 
     def __init__(self, procs, host, folder, spec):
         if not os.path.exists(PLUTO):
-            raise NotSupported(f"no pluto at {PLUTO}")
+            # A missing daemon is a broken test set-up, not something libreswan cannot do.
+            raise HarnessError(f"no pluto at {PLUTO} (set LIBRESWAN_ROOT, or let the harness "
+                               "unpack Debian's libreswan .deb: needs apt)")
         self.host = host
         self.dir = folder
         self.spec = spec
