@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
   person.min_call_delay_s = 60;
   person.max_call_delay_s = 3 * 86400;
   person.call_probability = 0.9;
-  ns3::CommandLine cmd(__FILE__);
+  ns3::CommandLine cmd;
   cmd.Usage(
       "hobby-group: friends verify each other by phone along a social graph, some share, and "
       "everyone connects to friends of friends without checking them.");
@@ -57,7 +57,7 @@ int main(int argc, char** argv) {
   cmd.AddValue("attempts", "Connections each person tries to friends of friends", attempts);
   cmd.AddValue("callProbability", "Chance a verification call happens", person.call_probability);
   cmd.AddValue("callMax", "Latest call, seconds after both probes", person.max_call_delay_s);
-  cmd.AddValue("groupSize", "Hosts per LAN behind one router", group_size);
+  cmd.AddValue("groupSize", "Hosts per access router (at most 63)", group_size);
   cmd.Parse(argc, argv);
   run.Begin();
 
