@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
   PersonParams person;
   person.min_call_delay_s = 30;
   person.max_call_delay_s = 300;
-  ns3::CommandLine cmd;
+  ns3::CommandLine cmd("attack");
   cmd.Usage(
       "attack: a sharer slips a false certificate for Bob into her collection; a man in the "
       "middle answers a probe for Bob. Measures spread (exposure) and conflict detection.");

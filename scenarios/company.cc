@@ -35,7 +35,7 @@ int main(int argc, char** argv) {
   person.min_call_delay_s = 60;
   person.max_call_delay_s = 1800;
   double phase_s = 120;
-  ns3::CommandLine cmd;
+  ns3::CommandLine cmd("company");
   cmd.Usage(
       "company: an admin's collection enabled only while connected to the company server "
       "(conditional collection); colleagues connect to each other while it holds, and are "

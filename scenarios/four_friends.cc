@@ -112,7 +112,7 @@ int main(int argc, char** argv) {
   double link_delay_ms = 20;
   double delivery_s = 30;
   double max_sim_s = 7200;
-  ns3::CommandLine cmd;
+  ns3::CommandLine cmd("four-friends");
   cmd.Usage(
       "four-friends: Alice checks Bob, Carol and Dave by phone and shares a signed collection; "
       "Bob, Carol and Dave import it and connect to each other without checking each other.");

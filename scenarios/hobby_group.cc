@@ -37,7 +37,7 @@ int main(int argc, char** argv) {
   person.min_call_delay_s = 60;
   person.max_call_delay_s = 3 * 86400;
   person.call_probability = 0.9;
-  ns3::CommandLine cmd;
+  ns3::CommandLine cmd("hobby-group");
   cmd.Usage(
       "hobby-group: friends verify each other by phone along a social graph, some share, and "
       "everyone connects to friends of friends without checking them.");

@@ -48,7 +48,7 @@ int main(int argc, char** argv) {
   double hold_s = 30;
   run.defaults().metrics_interval_s = 0;  // one row at the end: the graph is the point elsewhere
   run.defaults().progress_interval_s = 60;
-  ns3::CommandLine cmd;
+  ns3::CommandLine cmd("large-group");
   cmd.Usage("large-group: many nodes, many real IKEv2 handshakes; the scale measurement.");
   run.AddOptions(cmd);
   cmd.AddValue("nodes", "Number of nodes", nodes);

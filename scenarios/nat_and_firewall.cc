@@ -38,7 +38,7 @@ int main(int argc, char** argv) {
   double mapping_timeout_s = 30;
   double hold_s = 120;
   uint32_t small_mtu = 576;
-  ns3::CommandLine cmd;
+  ns3::CommandLine cmd("nat-and-firewall");
   cmd.Usage(
       "nat-and-firewall: probes and connections through a NAPT box (NAT detection, port 4500) "
       "and a firewall that drops IP fragments (fallback to the restricted proposal list).");
