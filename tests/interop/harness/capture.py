@@ -93,6 +93,7 @@ class Summary:
             self.rows.append(d)
         ike = [r for r in self.rows if "isakmp" in r["layers"]]
         self.ike = len(ike)
+        self.ike_v6 = sum(1 for r in ike if "ipv6" in r["layers"])
         self.ike_4500 = sum(1 for r in ike if "4500" in (r["udp.srcport"], r["udp.dstport"]))
         esp = [r for r in self.rows if "esp" in r["layers"]]
         self.esp = len(esp)
@@ -119,6 +120,6 @@ class Summary:
                    r["ip.src"] == src and r["ip.dst"] == dst)
 
     def as_dict(self):
-        return {"ike": self.ike, "ike_on_4500": self.ike_4500, "esp": self.esp,
+        return {"ike": self.ike, "ike_over_ipv6": self.ike_v6, "ike_on_4500": self.ike_4500, "esp": self.esp,
                 "esp_in_udp": self.esp_in_udp, "ike_fragments_skf": self.ike_fragments,
                 "ip_fragments": self.ip_fragments, "notifies": sorted(self.notifies)}

@@ -6,6 +6,7 @@ TEST-NET-1 (192.0.2.0/24); inner tunnel addresses from TEST-NET-2/3. Nothing is 
 out of the namespaces.
 
     direct:    ikewot 192.0.2.1/24 ------------------------------------ daemon 192.0.2.2/24
+               and 2001:db8::1/64                                      and 2001:db8::2/64
     nat:       ikewot 192.0.2.129/25 -- .254 router .126 [masquerade] -- daemon 192.0.2.2/25
     fragdrop:  ikewot 192.0.2.129/25 -- .254 router .126 [drops IP fragments] -- daemon ...
 
@@ -23,6 +24,8 @@ _SERIAL = itertools.count()
 IKEWOT_INNER = "198.51.100.1"  # inner (tunnel) address of the ikewot host
 DAEMON_INNER = "203.0.113.1"   # inner address of the daemon host
 COOKIE_HELPER = "192.0.2.3"    # second address of the ikewot host (half-open SA maker)
+IKEWOT_V6 = "2001:db8::1"      # IPv6 documentation prefix (RFC 3849), direct topology only
+DAEMON_V6 = "2001:db8::2"
 
 
 class Host:
@@ -88,6 +91,10 @@ class Topology:
         run(["ip", "netns", "add", host.ns])
         self._names.append(host.ns)
         run(["ip", "-n", host.ns, "link", "set", "lo", "up"])
+        # No IPv6 duplicate address detection: link-local addresses stay tentative for about a
+        # second otherwise, and packets queue behind neighbour discovery meanwhile.
+        host.run("sysctl", "-qw", "net.ipv6.conf.all.accept_dad=0",
+                 "net.ipv6.conf.default.accept_dad=0")
 
     def _build(self):
         i, d, r = self.ikewot, self.daemon, self.router
@@ -102,6 +109,9 @@ class Topology:
             run(["ip", "-n", i.ns, "addr", "add", f"{i.addr}/24", "dev", i.iface])
             run(["ip", "-n", i.ns, "addr", "add", f"{COOKIE_HELPER}/24", "dev", i.iface])
             run(["ip", "-n", d.ns, "addr", "add", f"{d.addr}/24", "dev", d.iface])
+            # IPv6 too, without duplicate address detection (it would delay use by a second).
+            run(["ip", "-n", i.ns, "addr", "add", f"{IKEWOT_V6}/64", "dev", i.iface, "nodad"])
+            run(["ip", "-n", d.ns, "addr", "add", f"{DAEMON_V6}/64", "dev", d.iface, "nodad"])
         else:
             run(["ip", "link", "add", i.iface, "netns", i.ns, "type", "veth", "peer", "name",
                  "ikw-ri", "netns", r.ns])
