@@ -291,7 +291,7 @@ std::optional<EspChoice> ChooseEspSuite(const std::vector<EspProposalSpec>& offe
   for (const EspProposalSpec& mine : acceptable) {
     for (size_t n = 0; n < offered.size() && n < 255; ++n) {
       const EspProposalSpec& theirs = offered[n];
-      if (mine.extended_sequence_numbers != theirs.extended_sequence_numbers) continue;
+      if (!theirs.AllowsSequenceNumbers(mine.extended_sequence_numbers)) continue;
       for (EncrAlgorithm e : mine.encr) {
         if (!Contains(theirs.encr, e)) continue;
         for (uint16_t integ : IntegOptions(mine.integ, e)) {
@@ -317,8 +317,8 @@ bool OfferAllows(const std::vector<IkeProposalSpec>& offered, const IkeSuiteChoi
 
 bool OfferAllows(const std::vector<EspProposalSpec>& offered, const EspSuiteChoice& suite) {
   for (const EspProposalSpec& p : offered) {
-    if (p.extended_sequence_numbers == suite.extended_sequence_numbers &&
-        Contains(p.encr, suite.encr) && Contains(IntegOptions(p.integ, suite.encr), suite.integ)) {
+    if (p.AllowsSequenceNumbers(suite.extended_sequence_numbers) && Contains(p.encr, suite.encr) &&
+        Contains(IntegOptions(p.integ, suite.encr), suite.integ)) {
       return true;
     }
   }

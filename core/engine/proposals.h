@@ -40,6 +40,12 @@ struct EspProposalSpec {
   std::vector<EncrAlgorithm> encr;
   std::vector<uint16_t> integ;  // empty for AEAD-only
   bool extended_sequence_numbers = false;
+  // A received proposal that lists both ESN values (RFC 7296 §3.3.2: the responder picks one);
+  // libreswan offers ESN=1 first, then ESN=0. Never set in our own offers.
+  bool either_sequence_numbers = false;
+  bool AllowsSequenceNumbers(bool extended) const {
+    return either_sequence_numbers || extended_sequence_numbers == extended;
+  }
   friend bool operator==(const EspProposalSpec&, const EspProposalSpec&) = default;
 };
 

@@ -1,5 +1,7 @@
 #include "core/engine/sa_convert.h"
 
+#include <algorithm>
+
 #include "core/crypto/transforms.h"
 
 namespace ikewot::engine {
@@ -154,9 +156,12 @@ EspOffer EspOfferFromSa(const SaPayload& sa) {
     uint32_t spi = 0;
     if (p.protocol == ProtocolId::kEsp && p.spi.size() == 4) {
       Collected c = Collect(p);
-      // One ESN value per proposal keeps the choice simple; both values offered means "either".
+      // Both ESN values offered means "either": the responder's own preference decides.
       if (c.unknown_types == 0 && c.ke.empty() && c.prf.empty() && !c.esn.empty()) {
-        spec = EspProposalSpec{c.encr, c.integ, c.esn[0] == 1};
+        const bool with_esn = std::find(c.esn.begin(), c.esn.end(), 1) != c.esn.end();
+        const bool without_esn = std::find(c.esn.begin(), c.esn.end(), 0) != c.esn.end();
+        spec = EspProposalSpec{c.encr, c.integ, with_esn && !without_esn};
+        spec.either_sequence_numbers = with_esn && without_esn;
         spi = SpiValue(p.spi);
       }
     }

@@ -73,5 +73,30 @@ TEST(SaConvertTest, EspOfferAndAnswer) {
   EXPECT_FALSE(EspChoiceFromSa(IkeOfferToSa({kGcm})).ok());
 }
 
+// libreswan 4.10 lists both ESN values in one ESP proposal, ESN=1 first (found by the interop
+// harness: ikewot serve refused its CHILD SA with NO_PROPOSAL_CHOSEN).
+TEST(SaConvertTest, EspOfferWithBothSequenceNumberValuesMatchesEitherPolicy) {
+  ikev2::SaPayload sa =
+      EspOfferToSa({EspProposalSpec{{{kEncrAesGcm16, 256}}, {}, true}}, 0xc0ffee02);
+  sa.proposals[0].transforms.push_back(
+      ikev2::MakeTransform(ikev2::TransformType::kSequenceNumbers, 0));
+  EspOffer offer = EspOfferFromSa(WireRoundTrip(sa));
+  ASSERT_EQ(offer.proposals.size(), 1u);
+  EXPECT_TRUE(offer.proposals[0].either_sequence_numbers);
+  for (bool esn : {false, true}) {
+    std::optional<EspChoice> choice =
+        ChooseEspSuite(offer.proposals, {EspProposalSpec{{{kEncrAesGcm16, 256}}, {}, esn}});
+    ASSERT_TRUE(choice.has_value()) << "policy ESN " << esn;
+    EXPECT_EQ(choice->suite.extended_sequence_numbers, esn);
+    EXPECT_EQ(choice->proposal_number, 1);
+  }
+  // A single value still binds: an ESN-only offer does not match a no-ESN policy.
+  EspOffer esn_only = EspOfferFromSa(
+      WireRoundTrip(EspOfferToSa({EspProposalSpec{{{kEncrAesGcm16, 256}}, {}, true}}, 1)));
+  EXPECT_FALSE(
+      ChooseEspSuite(esn_only.proposals, {EspProposalSpec{{{kEncrAesGcm16, 256}}, {}, false}})
+          .has_value());
+}
+
 }  // namespace
 }  // namespace ikewot::engine
