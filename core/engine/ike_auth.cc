@@ -94,6 +94,9 @@ const Payload* FindUnknownCritical(const std::vector<Payload>& payloads) {
 
 ikev2::IdPayload IkeSa::OwnId() const {
   if (policy_.null_auth) return ikev2::IdPayload{IdType::kNull, {}, 0};
+  if (!policy_.identity.subject_der.empty()) {
+    return ikev2::IdPayload{IdType::kDerAsn1Dn, policy_.identity.subject_der, 0};
+  }
   if (!policy_.identity.certificate_chain_der.empty()) {
     Result<crypto::Certificate> cert =
         crypto::Certificate::FromDer(policy_.identity.certificate_chain_der.front());
@@ -460,7 +463,21 @@ void IkeSa::ProcessAuthResponse(const std::vector<Payload>& inner, SaContext& ct
   const Payload* sa = ikev2::FindPayload(inner, PayloadType::kSecurityAssociation);
   const Payload* tsi = ikev2::FindPayload(inner, PayloadType::kTsInitiator);
   const Payload* tsr = ikev2::FindPayload(inner, PayloadType::kTsResponder);
-  if (sa == nullptr || tsi == nullptr || tsr == nullptr || policy_.esp_proposals.empty()) return;
+  if (policy_.esp_proposals.empty()) return;
+  if (sa == nullptr || tsi == nullptr || tsr == nullptr) {
+    // RFC 7296 §1.2: the IKE SA stands even when its first CHILD SA is refused (libreswan answers
+    // TS_UNACCEPTABLE this way). Connect asked for a CHILD SA, so say why there is none and close.
+    std::string why = "no SA/TS payloads";
+    for (const Payload& p : inner) {
+      if (const auto* n = p.As<ikev2::NotifyPayload>(); n != nullptr && n->IsError()) {
+        why = std::string(ikev2::Name(n->type));
+        break;
+      }
+    }
+    (void)StartDelete(ctx);
+    Emit(EventKind::kFailed, ctx, "CHILD SA refused by the responder: " + why);
+    return;
+  }
   Result<EspAnswer> answer = EspChoiceFromSa(*sa->As<ikev2::SaPayload>());
   if (!answer.ok() || !OfferAllows(policy_.esp_proposals, answer->suite)) {
     Emit(EventKind::kFailed, ctx, "CHILD SA: responder chose an ESP suite we did not offer");

@@ -313,6 +313,25 @@ TEST(EngineExchangeTest, FragmentedAuthInBothDirections) {
   ExpectMatchingChild(*s.initiator, *s.responder);
 }
 
+// The IKE SA stands but the responder refuses the CHILD SA (RFC 7296 §1.2): the initiator of a
+// connect must hear why instead of waiting forever (libreswan answers TS_UNACCEPTABLE this way).
+TEST(EngineExchangeTest, RefusedChildSaFailsTheConnectWithTheReason) {
+  Pair s;
+  s.initiator_policy.esp_proposals = {
+      EspProposalSpec{{{kEncrAesCbc, 128}}, {kIntegHmacSha1_96}, true}};
+  s.Connect();
+  // IKE_SA_INIT -->  <-- IKE_SA_INIT
+  // IKE_AUTH { IDi, CERT, AUTH, SA(ESP: CBC+SHA1, ESN), TSi, TSr } -->
+  //   <-- IKE_AUTH { IDr, CERT, AUTH, N(NO_PROPOSAL_CHOSEN) }
+  // INFORMATIONAL { D } -->  <-- INFORMATIONAL { }
+  s.Run();
+  EXPECT_EQ(s.initiator->Last(EventKind::kChildSaEstablished), nullptr);
+  const Event* failed = s.initiator->Last(EventKind::kFailed);
+  ASSERT_NE(failed, nullptr);
+  EXPECT_EQ(failed->reason, "CHILD SA refused by the responder: NO_PROPOSAL_CHOSEN");
+  EXPECT_EQ(s.initiator->node->sa_count(), 0u);
+}
+
 TEST(EngineExchangeTest, NatRewritingMovesTo4500) {
   Pair s;
   s.world.net.AddNat({kInitiatorAt.address, Bytes{203, 0, 113, 7}, 40000});
