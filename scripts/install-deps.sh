@@ -11,10 +11,12 @@ packages=(
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   # simulation
-  libns3-dev libgsl-dev
+  libns3-dev libgsl-dev ns3
   # python
   pybind11-dev python3-dev python3-pybind11 python3-networkx python3-matplotlib python3-pandas
   python3-numpy python3-pytest python3-scipy
+  # the analysis report is checked in headless Chromium
+  chromium
   # real peers, captures and network test hosts
   strongswan strongswan-swanctl libstrongswan-standard-plugins
   libstrongswan-extra-plugins libcharon-extra-plugins tshark ike-scan nftables iproute2 iputils-ping
