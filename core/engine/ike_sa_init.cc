@@ -234,6 +234,12 @@ void IkeSa::ProcessInitResponse(const ikev2::Message& message, ByteView raw,
           ikev2::FindNotify(payloads, NotifyType::kInvalidKePayload)) {
     const uint16_t group = static_cast<uint16_t>(invalid_ke->data[0] << 8 | invalid_ke->data[1]);
     probe_.behaviour.invalid_ke_group = group;
+    if (group == ke_->group() && invalid_ke_retries_ > 0) {
+      // A late duplicate of the INVALID_KE we already followed (our first request was
+      // retransmitted before the answer came): it asks for the group we now use. Stale, not fatal.
+      ++ctx.counters.dropped_unexpected;
+      return;
+    }
     if (!OfferHasGroup(offer_, group) || group == ke_->group() ||
         ++invalid_ke_retries_ > policy_.max_invalid_ke_retries) {
       Fail("responder wants KE group " + std::to_string(group) + ", which we cannot use", ctx,

@@ -210,6 +210,24 @@ TEST(EngineExchangeTest, InvalidKeRetriesWithTheAskedGroupOnly) {
   ASSERT_NE(s.initiator->Last(EventKind::kIkeSaEstablished), nullptr);
   EXPECT_EQ(s.world.net.sent(), 6u);
 
+  // Every datagram arrives twice: the duplicate INVALID_KE_PAYLOAD(19) reaches an initiator that
+  // already uses group 19. It is stale and ignored, not a reason to give up (seen against both
+  // real daemons when retransmissions queue up behind IPv6 neighbour discovery).
+  NodeConfig twice_config;
+  twice_config.responder_policy =
+      BasicPolicy({{{kEncrAesGcm16, 256}}, {kPrfHmacSha2_256}, {}, {kDhEcp256}});
+  twice_config.responder_policy.identity =
+      MakeIdentity(KeyType::kEcdsaP256, "r", ids, TimePoint::FromUnixSeconds(1700000000));
+  Pair twice(KeyType::kEcdsaP256,
+             {{{kEncrAesGcm16, 256}}, {kPrfHmacSha2_256}, {}, {kDhCurve25519, kDhEcp256}},
+             std::move(twice_config));
+  twice.world.net.impairment().duplicate = 1.0;
+  twice.Connect();
+  twice.Run();
+  EXPECT_EQ(twice.initiator->Last(EventKind::kFailed), nullptr);
+  ASSERT_NE(twice.initiator->Last(EventKind::kIkeSaEstablished), nullptr);
+  EXPECT_GE(twice.initiator->node->counters().dropped_unexpected, 1u);
+
   // A group we never offered ends the attempt instead of being obeyed (a forged answer).
   Pair t;
   t.world.net.impairment().drop_if = [](const Datagram&, uint64_t) { return true; };
