@@ -15,7 +15,22 @@ IkeNode::IkeNode(NodeConfig config, Rng& rng)
       rng_(rng),
       cookies_(config_.cookies),
       half_open_(config_.cookies),
-      probe_limiter_(config_.probe_rate) {}
+      probe_limiter_(config_.probe_rate) {
+  PrepareIdentity(config_.responder_policy.identity);
+}
+
+void IkeNode::PrepareIdentity(LocalIdentity& identity) {
+  if (!identity.subject_der.empty() || identity.certificate_chain_der.empty()) return;
+  const Bytes& der = identity.certificate_chain_der.front();
+  auto cached = own_subjects_.find(der);
+  if (cached == own_subjects_.end()) {
+    Result<crypto::Certificate> cert = crypto::Certificate::FromDer(der);
+    if (!cert.ok()) return;  // OwnId() falls back (and IKE_AUTH reports the problem)
+    if (own_subjects_.size() >= 16) own_subjects_.clear();  // a node has few identities
+    cached = own_subjects_.emplace(der, cert->SubjectDer()).first;
+  }
+  identity.subject_der = cached->second;
+}
 
 Result<SaHandle> IkeNode::StartProbe(Endpoint local, Endpoint remote, Policy policy,
                                      TimePoint now) {
@@ -69,6 +84,7 @@ Result<SaHandle> IkeNode::StartInitiator(Mode mode, Endpoint local, Endpoint rem
       }
     }
   }
+  PrepareIdentity(policy.identity);
   SaContext ctx = Context(now);
   const SaHandle handle = next_handle_++;
   Result<std::unique_ptr<IkeSa>> sa = IkeSa::StartInitiator(

@@ -85,6 +85,8 @@ class IkeNode {
   void Learn(const IkeSa& sa);
   // Drops closed SAs from every index and keeps the half-open and probe accounting right.
   void Sweep();
+  // Fills identity.subject_der from the first certificate, parsing each certificate once.
+  void PrepareIdentity(LocalIdentity& identity);
   SaContext Context(TimePoint now) { return SaContext{rng_, now, counters_, outgoing_, events_}; }
 
   NodeConfig config_;
@@ -103,6 +105,7 @@ class IkeNode {
   std::map<SaHandle, Bytes> counted_half_open_;                      // handle -> source address
   std::map<SaHandle, Bytes> probes_in_flight_;                       // handle -> target address
   std::map<Bytes, PeerKnowledge> knowledge_;
+  std::map<Bytes, Bytes> own_subjects_;  // our certificate DER -> its subject DN
 };
 
 }  // namespace ikewot::engine

@@ -37,6 +37,9 @@ using CertificateAcceptance = std::function<CertificateDecision(const PeerCertif
 struct LocalIdentity {
   std::shared_ptr<const crypto::PrivateKey> key;
   std::vector<Bytes> certificate_chain_der;
+  // The first certificate's subject DN (our IDi/IDr). IkeNode fills it once per certificate:
+  // parsing a certificate costs far more than the rest of building IKE_AUTH.
+  Bytes subject_der;
 };
 
 enum class Mode {
