@@ -175,7 +175,7 @@ int RunProbe(const std::vector<std::string>& argv_in) {
     if (exit_code == kExitOk) exit_code = code;
     const std::string problem = local_error.empty() ? ProbeProblem(result, *policy) : local_error;
     if (args->Has("json")) {
-      Json j = job_of_input[i] >= 0 ? result.ToJson() : Json::MakeObject();
+      Json j = local_error.empty() ? result.ToJson() : Json::MakeObject();
       j.Set("input", inputs[i]);
       j.Set("exit_code", code);
       j.Set("problem", problem.empty() ? Json() : Json(problem));

@@ -35,6 +35,7 @@ constexpr char kUsage[] =
     "  --no-probes           refuse probes without initiator AUTH (AUTHENTICATION_FAILED)\n"
     "  --ike PROPOSALS       IKE proposals we accept (strongSwan syntax), in preference order\n"
     "  --esp PROPOSALS       ESP proposals we accept\n"
+    "  --min-strength N      refuse suites weaker than N bits (default 128)\n"
     "  --tunnel NAME         carry each CHILD SA's traffic through TUN device NAME (root);\n"
     "                        it gets our traffic selector's address, routes to the peer's\n"
     "  --show-keys           include CHILD SA keys in --json output\n"
@@ -86,8 +87,9 @@ class Printer {
 
 int RunServe(const std::vector<std::string>& argv) {
   std::string error;
-  auto args = Args::Parse(argv, {"home", "listen", "natt-port", "accept", "ike", "esp", "tunnel"},
-                          {"once", "json", "no-probes", "show-keys", "help"}, &error);
+  auto args = Args::Parse(
+      argv, {"home", "listen", "natt-port", "accept", "ike", "esp", "min-strength", "tunnel"},
+      {"once", "json", "no-probes", "show-keys", "help"}, &error);
   if (!args) return UsageError(error);
   if (args->Has("help")) {
     std::printf("%s", kUsage);
