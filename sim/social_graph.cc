@@ -145,6 +145,10 @@ Result<SocialGraph> MakeSocialGraph(const GraphSpec& spec, Rng& rng) {
 Result<SocialGraph> ReadEdgeList(const std::string& path) {
   std::ifstream in(path);
   if (!in) return MakeError(ErrorCode::kIo, "cannot read " + path);
+  return ParseEdgeList(in, path);
+}
+
+Result<SocialGraph> ParseEdgeList(std::istream& in, const std::string& path) {
   std::map<std::string, uint32_t> ids;
   auto id = [&](const std::string& name) {
     auto [it, inserted] = ids.emplace(name, static_cast<uint32_t>(ids.size()));
@@ -175,6 +179,10 @@ Result<SocialGraph> ReadEdgeList(const std::string& path) {
 Result<SocialGraph> ReadGraphMl(const std::string& path) {
   std::ifstream in(path);
   if (!in) return MakeError(ErrorCode::kIo, "cannot read " + path);
+  return ParseGraphMl(in, path);
+}
+
+Result<SocialGraph> ParseGraphMl(std::istream& in, const std::string& path) {
   using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::undirectedS>;
   Graph graph;
   boost::dynamic_properties properties(boost::ignore_other_properties);

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <istream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -37,5 +38,9 @@ struct GraphSpec {
 Result<SocialGraph> MakeSocialGraph(const GraphSpec& spec, Rng& rng);
 Result<SocialGraph> ReadEdgeList(const std::string& path);
 Result<SocialGraph> ReadGraphMl(const std::string& path);
+// The same readers on a stream; `path` only names it in error messages (fuzzed by
+// tests/fuzz/fuzz_social_graph.cc).
+Result<SocialGraph> ParseEdgeList(std::istream& in, const std::string& path);
+Result<SocialGraph> ParseGraphMl(std::istream& in, const std::string& path);
 
 }  // namespace ikewot::sim
