@@ -1,29 +1,19 @@
 #include "core/engine/datagram.h"
 
 #include <cstdio>
+#include <optional>
+
+#include "core/crypto/certificate_text.h"
 
 namespace ikewot::engine {
 
 std::string Endpoint::ToString() const {
-  std::string out;
-  char buf[16];
-  if (address.size() == 4) {
-    for (size_t i = 0; i < 4; ++i) {
-      std::snprintf(buf, sizeof(buf), i ? ".%u" : "%u", address[i]);
-      out += buf;
-    }
-  } else if (address.size() == 16) {
-    out = "[";
-    for (size_t i = 0; i < 16; i += 2) {
-      std::snprintf(buf, sizeof(buf), i ? ":%x" : "%x", (address[i] << 8) | address[i + 1]);
-      out += buf;
-    }
-    out += "]";
-  } else {
-    out = "<invalid>";
-  }
-  std::snprintf(buf, sizeof(buf), ":%u", port);
-  return out + buf;
+  // RFC 5952 text (2001:db8::1), as strongSwan, ip(8) and Wireshark print addresses.
+  std::optional<std::string> text = crypto::FormatIpAddress(address);
+  if (!text) return "<invalid>";
+  char port_text[8];
+  std::snprintf(port_text, sizeof(port_text), ":%u", port);
+  return (address.size() == 16 ? "[" + *text + "]" : *text) + port_text;
 }
 
 Bytes FrameIkeMessage(const Endpoint& local, const Endpoint& remote, ByteView ike_message) {

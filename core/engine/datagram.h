@@ -26,7 +26,7 @@ struct Endpoint {
     return Endpoint{Bytes{a, b, c, d}, port};
   }
   bool valid() const { return address.size() == 4 || address.size() == 16; }
-  // "192.0.2.1:500" or "[2001:db8::1]:500" (IPv6 printed as eight hex groups, uncompressed).
+  // "192.0.2.1:500" or "[2001:db8::1]:500" (IPv6 as RFC 5952 text).
   std::string ToString() const;
 
   friend bool operator==(const Endpoint&, const Endpoint&) = default;

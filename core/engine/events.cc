@@ -3,7 +3,7 @@
 namespace ikewot::engine {
 namespace {
 
-// Dotted quad, or eight hex groups (uncompressed, as Endpoint::ToString prints IPv6).
+// Dotted quad or RFC 5952 IPv6 text, as Endpoint::ToString prints addresses.
 std::string AddressText(const Bytes& address) {
   std::string text = Endpoint{address, 0}.ToString();
   text.resize(text.rfind(':'));  // drop the ":0" port

@@ -55,7 +55,7 @@ TEST(DatagramTest, EndpointToString) {
   v6.address[0] = 0x20;
   v6.address[1] = 0x01;
   v6.address[15] = 1;
-  EXPECT_EQ(v6.ToString(), "[2001:0:0:0:0:0:0:1]:4500");
+  EXPECT_EQ(v6.ToString(), "[2001::1]:4500");
 }
 
 TEST(RetransmitTimerTest, BacksOffExponentiallyAndGivesUp) {
@@ -379,7 +379,7 @@ TEST(TrafficSelectorTest, ToStringShowsPrefixesRangesAndNarrowing) {
   v6_start[0] = v6_end[0] = 0x20;
   v6_start[1] = v6_end[1] = 0x01;
   EXPECT_EQ((TrafficSelector{8, 0, 0, 65535, v6_start, v6_end}).ToString(),
-            "2001:0:0:0:0:0:0:0/16");
+            "2001::/16");
 }
 
 }  // namespace
