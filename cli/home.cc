@@ -5,10 +5,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstring>
 #include <vector>
 
 #include "core/crypto/certificate_text.h"
+#include "core/trust/report.h"
 
 namespace ikewot::cli {
 namespace {
@@ -214,6 +216,25 @@ Result<LoadedIdentity> LoadIdentity(const HomeLayout& home) {
                          ")");
   }
   return LoadedIdentity{std::move(key).value(), std::move(cert).value()};
+}
+
+Result<std::unique_ptr<trust::OwnedStore>> OpenHomeStore(const HomeLayout& home) {
+  auto identity = LoadIdentity(home);
+  if (!identity.ok() && identity.code() != ErrorCode::kNotFound) return identity.error();
+  IKEWOT_RETURN_IF_ERROR(EnsureDirectory(home.root(), kPrivateDirMode));
+  std::optional<crypto::PrivateKey> key;
+  std::optional<crypto::Certificate> cert;
+  if (identity.ok()) {
+    key.emplace(std::move(identity->key));
+    cert.emplace(std::move(identity->certificate));
+  }
+  auto owned =
+      trust::OwnedStore::OpenSqlite(home.root() + "/trust.db", std::move(key), std::move(cert));
+  if (!owned.ok()) return owned.error();
+  for (const std::string& problem : (*owned)->store().load_problems()) {
+    std::fprintf(stderr, "ikewot: warning: %s\n", trust::Printable(problem).c_str());
+  }
+  return owned;
 }
 
 }  // namespace ikewot::cli

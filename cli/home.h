@@ -15,6 +15,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -22,6 +23,7 @@
 #include "core/base/status.h"
 #include "core/crypto/certificate.h"
 #include "core/crypto/identity.h"
+#include "core/trust/owned_store.h"
 
 namespace ikewot::cli {
 
@@ -67,5 +69,9 @@ struct LoadedIdentity {
 // Reads and checks key.pem and cert.pem: both parse, and the certificate carries the key's
 // public half. kNotFound (with a hint to run `ikewot id init`) when there is no identity.
 Result<LoadedIdentity> LoadIdentity(const HomeLayout& home);
+
+// The store in HOME/trust.db, owned by this node's identity when there is one; problems met
+// while loading it are printed to stderr as warnings.
+Result<std::unique_ptr<trust::OwnedStore>> OpenHomeStore(const HomeLayout& home);
 
 }  // namespace ikewot::cli

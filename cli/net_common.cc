@@ -184,17 +184,7 @@ Result<std::optional<engine::LocalIdentity>> LoadHomeIdentity(const std::string&
 }
 
 Result<std::unique_ptr<trust::OwnedStore>> OpenTrustStore(const std::string& home_root) {
-  HomeLayout home(home_root);
-  auto identity = LoadIdentity(home);
-  if (!identity.ok() && identity.code() != ErrorCode::kNotFound) return identity.error();
-  IKEWOT_RETURN_IF_ERROR(EnsureDirectory(home.root(), kPrivateDirMode));
-  std::optional<crypto::PrivateKey> key;
-  std::optional<crypto::Certificate> cert;
-  if (identity.ok()) {
-    key.emplace(std::move(identity->key));
-    cert.emplace(std::move(identity->certificate));
-  }
-  return trust::OwnedStore::OpenSqlite(home.root() + "/trust.db", std::move(key), std::move(cert));
+  return OpenHomeStore(HomeLayout(home_root));
 }
 
 TimePoint WallClockNow() {

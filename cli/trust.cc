@@ -74,26 +74,6 @@ TimePoint WallClockNow() {
       std::chrono::duration_cast<Duration>(std::chrono::system_clock::now().time_since_epoch())};
 }
 
-// The store in HOME/trust.db, owned by this node's identity when there is one.
-Result<std::unique_ptr<trust::OwnedStore>> OpenHomeStore(const HomeLayout& home) {
-  auto identity = LoadIdentity(home);
-  if (!identity.ok() && identity.code() != ErrorCode::kNotFound) return identity.error();
-  IKEWOT_RETURN_IF_ERROR(EnsureDirectory(home.root(), kPrivateDirMode));
-  std::optional<crypto::PrivateKey> key;
-  std::optional<crypto::Certificate> cert;
-  if (identity.ok()) {
-    key.emplace(std::move(identity->key));
-    cert.emplace(std::move(identity->certificate));
-  }
-  auto owned =
-      trust::OwnedStore::OpenSqlite(home.root() + "/trust.db", std::move(key), std::move(cert));
-  if (!owned.ok()) return owned.error();
-  for (const std::string& problem : (*owned)->store().load_problems()) {
-    std::fprintf(stderr, "ikewot: warning: %s\n", trust::Printable(problem).c_str());
-  }
-  return owned;
-}
-
 Result<crypto::Certificate> ReadCertificateFile(const std::string& path) {
   auto text = ReadFileLimited(path, kMaxCertificateFile);
   if (!text.ok()) return text.error();
