@@ -58,6 +58,10 @@ class RunEnv:
         with self._lock:
             return self._big_pki()
 
+    def rsa_pki(self):
+        with self._lock:
+            return self._rsa_pki()
+
     def identity(self, name, key):
         with self._lock:
             return self._identity(name, key)
@@ -78,6 +82,15 @@ class RunEnv:
             pki.gateway = pki.end_entity("gw", "gw.ikewot.test")
             self._pkis["big"] = pki
         return self._pkis["big"]
+
+    def _rsa_pki(self):
+        """RSA root and RSA-2048 gateway: the IKEv1 cases (libreswan 4.10 signs IKEv1 only
+        with RSA)."""
+        if "rsa" not in self._pkis:
+            pki = Pki(os.path.join(self.scratch, "pki-rsa"), "rsa2048")
+            pki.gateway = pki.end_entity("gw", "gw.ikewot.test")
+            self._pkis["rsa"] = pki
+        return self._pkis["rsa"]
 
     def _identity(self, name, key):
         if (name, key) not in self._ids:

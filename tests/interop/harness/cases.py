@@ -364,5 +364,7 @@ for _suite in SUITES:
     _suite_case(*_suite)
 
 
-# The full-SA cases live in their own module; importing it registers them after these.
+# The full-SA and IKEv1 cases live in their own modules; importing them registers them after
+# these.
 from harness import cases_connect  # noqa: E402,F401
+from harness import cases_ikev1  # noqa: E402,F401

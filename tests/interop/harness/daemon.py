@@ -26,6 +26,10 @@ DEFAULT_IKE = Algos(
     "aes256-aes128-sha256-sha384-ecp256-x25519-ecp384-modp3072-modp2048",
     "aes_gcm256-sha2_256;dh19,aes_gcm256-sha2_256;dh31,aes_gcm128-sha2_256;dh19,"
     "aes256-sha2_256;dh19,aes256-sha2_256;dh14,aes128-sha2_256;dh14")
+# IKEv1 (RFC 2409) has no AEAD for phase 1 and aggressive mode cannot negotiate the group, so
+# the IKEv1 cases use one MODP-2048 suite (ike-scan's random KE data is a valid MODP value, never
+# a valid curve point) and RSA certificates (libreswan 4.10 signs IKEv1 only with RSA).
+IKEV1_IKE = Algos("aes256-sha256-modp2048", "aes256-sha2_256;modp2048")
 DEFAULT_ESP = Algos("aes256gcm16,aes128gcm16,chacha20poly1305,aes256-sha256,aes128-sha256",
                     "aes_gcm256,aes_gcm128,aes256-sha2_256,aes128-sha2_256")
 
@@ -49,5 +53,7 @@ class DaemonSpec:
     force_cookies: bool = False
     dataplane: bool = False          # userspace ESP (strongSwan kernel-libipsec) and routes
     initiate: bool = False           # the daemon initiates to ikewot (serve cases)
+    ike_version: int = 2             # 1: ISAKMP/IKEv1 only (strongSwan version = 1, ikev2=no)
+    aggressive: bool = False         # IKEv1 aggressive mode instead of main mode
     local_ts: str = f"{DAEMON_INNER}/32"
     remote_ts: str = f"{IKEWOT_INNER}/32"

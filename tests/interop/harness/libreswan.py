@@ -13,6 +13,7 @@ import os
 import re
 import tempfile
 
+from harness.daemon import NotSupported
 from harness.proc import HarnessError, run, wait_for
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.dirname(
@@ -116,6 +117,8 @@ class Libreswan:
 
     def _conn_auth(self):
         s = self.spec
+        if s.ike_version == 1:
+            return self._conn_auth_ikev1()
         if s.remote_auth == "null":
             return "authby=null\n    leftid=%null\n    rightid=%null"
         local = (f"leftauth={_auth_name(s.cert.keytype)}\n    leftid=@{s.local_id}\n"
@@ -129,12 +132,31 @@ class Libreswan:
                             "\n    rightcert=ikewot\n    rightid=%fromcert")
         return local + "\n    rightauth=ecdsa\n    rightid=%any\n    rightca=%same"
 
+    def _conn_auth_ikev1(self):
+        """IKEv1 has no asymmetric leftauth/rightauth: one authby for both ends (RSA: libreswan
+        4.10 has no IKEv1 ECDSA)."""
+        s = self.spec
+        if s.remote_auth != "pubkey" or _cert_keytype(s.cert.cert) != "rsa":
+            raise NotSupported("libreswan 4.10 authenticates IKEv1 peers only with "
+                               "authby=rsasig (RSA certificates on both ends)")
+        conf = (f"authby=rsasig\n    leftid=@{s.local_id}\n    leftcert=gw\n"
+                "    leftsendcert=always")
+        if s.aggressive:
+            conf += "\n    aggressive=yes"
+        if s.peer_cert:
+            return conf + "\n    rightcert=ikewot\n    rightid=%fromcert"
+        if s.aggressive:
+            return conf + "\n    rightid=%fromcert\n    rightca=%same"
+        return conf + "\n    rightid=%any\n    rightca=%same"
+
     def _write_ipsec_conf(self):
         s = self.spec
         open(os.path.join(self.dir, "ipsec.secrets"), "w").close()
         setup = ""
         if s.force_cookies:
             setup += "    ddos-mode=busy\n"
+        if s.ike_version == 1:
+            setup += "    ikev1-policy=accept\n"
         right = s.remote_addr if s.initiate else "%any"
         with open(os.path.join(self.dir, "ipsec.conf"), "w") as f:
             f.write(f"""config setup
@@ -144,7 +166,7 @@ class Libreswan:
     uniqueids=no
 {setup}
 conn ikw
-    ikev2=insist
+    {"ikev2=no" if s.ike_version == 1 else "ikev2=insist"}
     {self._conn_auth()}
     ike={s.ike.libreswan}
     esp={s.esp.libreswan}

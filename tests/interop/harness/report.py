@@ -55,12 +55,45 @@ def table(results, daemons):
         lines.append("")
         for r in notes:
             lines.append(f"{r.case} / {r.daemon}: {r.status}: {r.reason}")
+    lines += comparison(results)
     counts = {s: sum(1 for r in results if r.status == s)
               for s in (PASS, FAIL, UNSUPPORTED, NOT_RUN)}
     lines.append("")
     lines.append(", ".join(f"{n} {s}" for s, n in counts.items()) +
                  f"; {sum(r.seconds for r in results):.1f}s in cases")
     return "\n".join(lines)
+
+
+# Columns of the "what each tool learned" table (IKEv1 cases: ikewot vs ike-scan).
+LEARNED_COLUMNS = ("answer", "transform", "vendor_ids", "identity", "certificate",
+                   "signature_verified", "nat")
+
+
+def comparison(results):
+    """Lines of the tool comparison for the cases that recorded a `learned` fact."""
+    lines = []
+    for r in results:
+        learned = r.facts.get("learned")
+        if not learned:
+            continue
+        if not lines:
+            lines += ["", "what each tool learned (IKEv1 cases):"]
+        lines.append(f"{r.case} / {r.daemon}:")
+        for tool, seen in learned.items():
+            if seen is None:
+                lines.append(f"  {tool:<36} (no result)")
+                continue
+            parts = []
+            for key in LEARNED_COLUMNS:
+                value = seen.get(key)
+                if key == "vendor_ids":
+                    value = ", ".join(str(v.get("name") or v.get("raw")) if isinstance(v, dict)
+                                      else str(v) for v in value or []) or "none"
+                if key == "answer" and seen.get("notify"):
+                    value = f"{value} {seen['notify']}"
+                parts.append(f"{key}={value}")
+            lines.append(f"  {tool:<36} " + "; ".join(parts))
+    return lines
 
 
 def write(out_dir, results, meta):

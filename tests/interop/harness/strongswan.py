@@ -121,7 +121,8 @@ class StrongSwan:
         remote_addrs = s.remote_addr if s.initiate else "%any"
         conf = f"""connections {{
   ikw {{
-    version = 2
+    version = {s.ike_version}
+    aggressive = {"yes" if s.aggressive else "no"}
     local_addrs = {s.local_addr}
     remote_addrs = {remote_addrs}
     proposals = {s.ike.strongswan}
