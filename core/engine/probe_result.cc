@@ -119,6 +119,9 @@ Json ProbeResult::ToJson() const {
       "latency_ms",
       static_cast<double>(std::chrono::duration_cast<std::chrono::microseconds>(latency).count()) /
           1000.0);
+  out.Set("ike_version", ike_version);
+  out.Set("mode", ike_mode.empty() ? Json(nullptr) : Json(ike_mode));
+  out.Set("version_fallback", version_fallback.empty() ? Json(nullptr) : Json(version_fallback));
   return out;
 }
 

@@ -87,6 +87,11 @@ struct ProbeResult {
   Duration latency{0};  // first request sent .. last answer received
   ProbeStop stop = ProbeStop::kTimeout;
   std::string detail;  // human-readable reason when stop != kCompleted
+  // Which IKE version answered: 2, or 1 with its phase-1 mode ("aggressive", "main").
+  int ike_version = 2;
+  std::string ike_mode;
+  // With --ike auto: why IKEv2 was given up for IKEv1 (empty when it was not).
+  std::string version_fallback;
 
   Json ToJson() const;
 };
