@@ -143,11 +143,14 @@ Result<ikev2::AuthPayload> IkeSa::BuildOwnAuth(const ikev2::IdPayload& id) const
 }
 
 Status IkeSa::CheckPeerAuth(const std::vector<Payload>& inner, const ikev2::IdPayload& peer_id,
+                            PeerCertificateCache* certificates,
                             std::vector<crypto::Certificate>* chain, ResponderAuth* outcome) const {
   for (const Payload& p : inner) {
     const auto* cert = p.As<ikev2::CertPayload>();
     if (cert == nullptr || cert->encoding != ikev2::CertEncoding::kX509Signature) continue;
-    Result<crypto::Certificate> parsed = crypto::Certificate::FromDer(cert->data);
+    Result<crypto::Certificate> parsed = certificates != nullptr
+                                             ? certificates->Parse(cert->data)
+                                             : crypto::Certificate::FromDer(cert->data);
     if (!parsed.ok()) return parsed.error();
     chain->push_back(std::move(*parsed));
   }
@@ -181,7 +184,9 @@ Status IkeSa::CheckPeerAuth(const std::vector<Payload>& inner, const ikev2::IdPa
   if (peer_id.type == IdType::kDerAsn1Dn && peer_id.data != chain->front().SubjectDer()) {
     return MakeError(ErrorCode::kAuthFailure, "ID does not name the certificate's subject");
   }
-  Result<crypto::PublicKey> key = chain->front().public_key();
+  Result<crypto::PublicKey> key = certificates != nullptr
+                                      ? certificates->PublicKeyOf(chain->front())
+                                      : chain->front().public_key();
   if (!key.ok()) return key.error();
   std::vector<uint16_t> acceptable = crypto::SupportedSignatureHashes();
   IKEWOT_RETURN_IF_ERROR(
@@ -279,7 +284,7 @@ void IkeSa::ProcessAuthRequest(const ikev2::Message& message, const std::vector<
   peer_id_ = *idi->As<ikev2::IdPayload>();
   std::vector<crypto::Certificate> chain;
   ResponderAuth outcome = ResponderAuth::kAbsent;
-  Status auth_status = CheckPeerAuth(inner, peer_id_, &chain, &outcome);
+  Status auth_status = CheckPeerAuth(inner, peer_id_, ctx.certificates, &chain, &outcome);
   const bool wants_null = outcome == ResponderAuth::kNullAuth;
   if (!auth_status.ok() || (wants_null && !policy_.null_auth)) {
     refuse(NotifyType::kAuthenticationFailed, {},
@@ -422,7 +427,7 @@ void IkeSa::ProcessAuthResponse(const std::vector<Payload>& inner, SaContext& ct
   ResponderAuth outcome = ResponderAuth::kAbsent;
   Status auth_status = idr == nullptr
                            ? MakeError(ErrorCode::kBadValue, "IKE_AUTH response without IDr")
-                           : CheckPeerAuth(inner, peer_id_, &chain, &outcome);
+                           : CheckPeerAuth(inner, peer_id_, ctx.certificates, &chain, &outcome);
   for (const crypto::Certificate& c : chain) {
     peer_chain_der_.push_back(c.ToDer());
     probe_.certificates.push_back(

@@ -15,7 +15,8 @@ IkeNode::IkeNode(NodeConfig config, Rng& rng)
       rng_(rng),
       cookies_(config_.cookies),
       half_open_(config_.cookies),
-      probe_limiter_(config_.probe_rate) {
+      probe_limiter_(config_.probe_rate),
+      peer_certificates_(config_.peer_certificate_cache_entries) {
   PrepareIdentity(config_.responder_policy.identity);
 }
 
@@ -92,6 +93,7 @@ Result<SaHandle> IkeNode::StartInitiator(Mode mode, Endpoint local, Endpoint rem
   if (!sa.ok()) return sa.error();
   by_local_spi_[(*sa)->local_spi()] = handle;
   sas_[handle] = std::move(*sa);
+  Touch(handle);
   return handle;
 }
 
@@ -100,6 +102,7 @@ Status IkeNode::Delete(SaHandle handle, TimePoint now) {
   if (it == sas_.end()) return MakeError(ErrorCode::kNotFound, "no such SA");
   SaContext ctx = Context(now);
   Status s = it->second->StartDelete(ctx);
+  Touch(handle);
   Sweep();
   return s;
 }
@@ -108,7 +111,10 @@ Status IkeNode::CheckLiveness(SaHandle handle, TimePoint now) {
   auto it = sas_.find(handle);
   if (it == sas_.end()) return MakeError(ErrorCode::kNotFound, "no such SA");
   SaContext ctx = Context(now);
-  return it->second->StartLivenessCheck(ctx);
+  Status s = it->second->StartLivenessCheck(ctx);
+  Touch(handle);
+  Sweep();
+  return s;
 }
 
 void IkeNode::SendStateless(const Datagram& datagram, const ikev2::Header& request,
@@ -224,6 +230,7 @@ void IkeNode::HandleInitRequest(const ikev2::Message& message, ByteView raw,
   half_open_.Add(source);
   counted_half_open_[handle] = source;
   sas_[handle] = std::move(*created);
+  Touch(handle);
 }
 
 void IkeNode::HandleDatagram(const Datagram& datagram, TimePoint now) {
@@ -272,19 +279,28 @@ void IkeNode::HandleDatagram(const Datagram& datagram, TimePoint now) {
     return;
   }
   sa.HandleMessage(*message, raw, datagram, ctx);
+  Touch(found->second);
   Sweep();
 }
 
 TimePoint IkeNode::NextDeadline() const {
-  TimePoint next = kNever;
-  for (const auto& [handle, sa] : sas_) next = std::min(next, sa->NextDeadline());
+  TimePoint next = deadlines_.empty() ? kNever : deadlines_.begin()->first;
   return next;
 }
 
 void IkeNode::HandleTimeout(TimePoint now) {
   SaContext ctx = Context(now);
-  for (auto& [handle, sa] : sas_) {
-    if (sa->NextDeadline() <= now) sa->HandleTimeout(ctx);
+  std::vector<SaHandle> due;
+  for (const auto& [deadline, handle] : deadlines_) {
+    if (deadline > now) break;
+    due.push_back(handle);
+  }
+  std::sort(due.begin(), due.end());  // handle order, as a scan of sas_ would visit them
+  for (SaHandle handle : due) {
+    auto it = sas_.find(handle);
+    if (it == sas_.end()) continue;  // cannot happen: closed SAs leave deadlines_ in Sweep
+    it->second->HandleTimeout(ctx);
+    Touch(handle);
   }
   Sweep();
 }
@@ -308,10 +324,27 @@ void IkeNode::Learn(const IkeSa& sa) {
     k.vendors.push_back(v.name.empty() ? ToHex(v.raw) : v.name);
 }
 
+void IkeNode::FileDeadline(SaHandle handle, TimePoint deadline) {
+  auto filed = filed_deadline_.find(handle);
+  if (filed != filed_deadline_.end()) {
+    if (filed->second == deadline) return;
+    deadlines_.erase({filed->second, handle});
+  }
+  if (deadline == kNever) {
+    if (filed != filed_deadline_.end()) filed_deadline_.erase(filed);
+    return;
+  }
+  deadlines_.insert({deadline, handle});
+  filed_deadline_[handle] = deadline;
+}
+
 void IkeNode::Sweep() {
-  for (auto it = sas_.begin(); it != sas_.end();) {
+  std::sort(touched_.begin(), touched_.end());
+  touched_.erase(std::unique(touched_.begin(), touched_.end()), touched_.end());
+  for (const SaHandle handle : std::exchange(touched_, {})) {
+    auto it = sas_.find(handle);
+    if (it == sas_.end()) continue;
     IkeSa& sa = *it->second;
-    const SaHandle handle = it->first;
     auto counted = counted_half_open_.find(handle);
     const bool closed = sa.state() == IkeSa::State::kClosed;
     if (counted != counted_half_open_.end() && (closed || !sa.half_open())) {
@@ -320,10 +353,11 @@ void IkeNode::Sweep() {
     }
     if (!closed) {
       if (sa.role() == IkeSa::Role::kInitiator && sa.state() != IkeSa::State::kInitSent) Learn(sa);
-      ++it;
+      FileDeadline(handle, sa.NextDeadline());
       continue;
     }
     Learn(sa);
+    FileDeadline(handle, kNever);
     auto probe = probes_in_flight_.find(handle);
     if (probe != probes_in_flight_.end()) {
       probe_limiter_.Finished(probe->second);
@@ -336,7 +370,7 @@ void IkeNode::Sweep() {
     for (auto i = by_initiator_spi_.begin(); i != by_initiator_spi_.end();) {
       i = i->second == handle ? by_initiator_spi_.erase(i) : std::next(i);
     }
-    it = sas_.erase(it);
+    sas_.erase(it);
   }
 }
 

@@ -25,6 +25,7 @@
 #include "core/engine/datagram.h"
 #include "core/engine/events.h"
 #include "core/engine/ike_sa.h"
+#include "core/engine/peer_certificates.h"
 #include "core/engine/policy.h"
 #include "core/engine/rate_limiter.h"
 
@@ -37,6 +38,10 @@ struct NodeConfig {
   CookiePolicy cookies;
   ProbeRatePolicy probe_rate;
   size_t max_sas = 4096;
+  // Parsed peer certificates (and their public keys) kept for the next handshake with the same
+  // peer, least recently used dropped first; 0 disables the cache. Each entry costs about the
+  // bytes docs/bench/handshake.md measures (a few KB for an ECDSA certificate).
+  size_t peer_certificate_cache_entries = 32;
 };
 
 // What earlier exchanges taught us about a peer (the patent's "further information", used to
@@ -72,6 +77,7 @@ class IkeNode {
   const NodeCounters& counters() const { return counters_; }
   const PeerKnowledge* KnowledgeOf(const Bytes& address) const;
   const IkeSa* Find(SaHandle sa) const;
+  const PeerCertificateCache& peer_certificates() const { return peer_certificates_; }
   size_t sa_count() const { return sas_.size(); }
   uint32_t half_open_count() const { return half_open_.total(); }
 
@@ -83,11 +89,17 @@ class IkeNode {
   void SendStateless(const Datagram& datagram, const ikev2::Header& request,
                      ikev2::NotifyPayload notify);
   void Learn(const IkeSa& sa);
-  // Drops closed SAs from every index and keeps the half-open and probe accounting right.
+  // For every SA touched since the last sweep (the only ones whose state can have changed):
+  // drops it from every index when closed, keeps the half-open and probe accounting right,
+  // learns from it, and files its next deadline. Costs O(touched log n), not O(n).
   void Sweep();
+  void Touch(SaHandle handle) { touched_.push_back(handle); }
+  void FileDeadline(SaHandle handle, TimePoint deadline);
   // Fills identity.subject_der from the first certificate, parsing each certificate once.
   void PrepareIdentity(LocalIdentity& identity);
-  SaContext Context(TimePoint now) { return SaContext{rng_, now, counters_, outgoing_, events_}; }
+  SaContext Context(TimePoint now) {
+    return SaContext{rng_, now, counters_, outgoing_, events_, &peer_certificates_};
+  }
 
   NodeConfig config_;
   Rng& rng_;
@@ -95,11 +107,16 @@ class IkeNode {
   CookieJar cookies_;
   HalfOpenTracker half_open_;
   ProbeRateLimiter probe_limiter_;
+  PeerCertificateCache peer_certificates_;
   std::vector<Datagram> outgoing_;
   std::vector<Event> events_;
 
   SaHandle next_handle_ = 1;
   std::map<SaHandle, std::unique_ptr<IkeSa>> sas_;
+  std::vector<SaHandle> touched_;  // SAs to look at in the next Sweep
+  // Every SA's next deadline, so NextDeadline and HandleTimeout need not visit every SA.
+  std::set<std::pair<TimePoint, SaHandle>> deadlines_;
+  std::map<SaHandle, TimePoint> filed_deadline_;
   std::map<uint64_t, SaHandle> by_local_spi_;
   std::map<std::pair<Bytes, uint64_t>, SaHandle> by_initiator_spi_;  // responder SAs
   std::map<SaHandle, Bytes> counted_half_open_;                      // handle -> source address

@@ -23,6 +23,7 @@
 #include "core/engine/datagram.h"
 #include "core/engine/events.h"
 #include "core/engine/fragments.h"
+#include "core/engine/peer_certificates.h"
 #include "core/engine/policy.h"
 #include "core/engine/retransmit.h"
 #include "core/ikev2/message.h"
@@ -59,6 +60,8 @@ struct SaContext {
   NodeCounters& counters;
   std::vector<Datagram>& outgoing;
   std::vector<Event>& events;
+  // The node's parsed peer certificates; null: parse every time.
+  PeerCertificateCache* certificates = nullptr;
 };
 
 // Built by the node's stateless IKE_SA_INIT check: everything the responder SA starts from.
@@ -151,7 +154,8 @@ class IkeSa {
   void ProcessAuthResponse(const std::vector<ikev2::Payload>& inner, SaContext& ctx);
   Result<ikev2::AuthPayload> BuildOwnAuth(const ikev2::IdPayload& id) const;
   Status CheckPeerAuth(const std::vector<ikev2::Payload>& inner, const ikev2::IdPayload& peer_id,
-                       std::vector<crypto::Certificate>* chain, ResponderAuth* outcome) const;
+                       PeerCertificateCache* certificates, std::vector<crypto::Certificate>* chain,
+                       ResponderAuth* outcome) const;
   ikev2::IdPayload OwnId() const;
   void AppendOwnCertificates(std::vector<ikev2::Payload>& out) const;
   Result<ChildSaInfo> DeriveChild(const EspSuiteChoice& suite, uint32_t spi_i, uint32_t spi_r,
