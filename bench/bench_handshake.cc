@@ -9,7 +9,12 @@
 //    derivations, signatures and verifications one handshake needs (the script also prices the
 //    same counts with `openssl speed`);
 //  - bytes of memory per established and per half-open IKE SA, from a counting allocator that
-//    sees both operator new and OpenSSL's allocations (CRYPTO_set_mem_functions).
+//    sees both operator new and OpenSSL's allocations (CRYPTO_set_mem_functions). Counting is
+//    on only with --count_allocations (the script runs the memory cases that way, separately),
+//    so the timed cases run on the plain allocator as a deployment would.
+// Timed cases come in two kinds: steady state (the nodes have met before: the peer's parsed
+// certificate is in the node's cache) and first contact (cache disabled: every handshake parses
+// the peer's certificate and key as a first meeting does).
 // Randomness is OpenSslRng, as in the UDP driver; time is virtual (the engine never reads a clock).
 #include <benchmark/benchmark.h>
 #include <malloc.h>
@@ -32,19 +37,22 @@
 #include "core/crypto/random.h"
 #include "core/crypto/transforms.h"
 #include "core/engine/ike_node.h"
+#include "core/engine/peer_certificates.h"
 
 // ---- Counting allocator: live bytes (usable size) of every heap block, C++ and OpenSSL.
 namespace {
 std::atomic<int64_t> g_live_bytes{0};
+// Set once in main() before any benchmark runs, never changed afterwards.
+bool g_counting = false;
 
 void* CountedMalloc(size_t n) {
   void* p = std::malloc(n == 0 ? 1 : n);
-  if (p != nullptr) g_live_bytes += static_cast<int64_t>(malloc_usable_size(p));
+  if (g_counting && p != nullptr) g_live_bytes += static_cast<int64_t>(malloc_usable_size(p));
   return p;
 }
 void CountedFree(void* p) {
   if (p == nullptr) return;
-  g_live_bytes -= static_cast<int64_t>(malloc_usable_size(p));
+  if (g_counting) g_live_bytes -= static_cast<int64_t>(malloc_usable_size(p));
   std::free(p);
 }
 void* CountedRealloc(void* p, size_t n) {
@@ -138,17 +146,20 @@ const Setup& GetSetup(size_t suite_index) {
   return *s;
 }
 
-NodeConfig ResponderConfig(const Setup& setup) {
+// first_contact: no certificate cache, so every handshake meets its peer for the first time.
+NodeConfig ResponderConfig(const Setup& setup, bool first_contact = false) {
   NodeConfig config;
   config.responder_policy = setup.responder;
   config.max_sas = 1 << 20;
+  if (first_contact) config.peer_certificate_cache_entries = 0;
   return config;
 }
 
-NodeConfig InitiatorConfig() {
+NodeConfig InitiatorConfig(bool first_contact = false) {
   NodeConfig config;
   config.accept_incoming = false;
   config.max_sas = 1 << 20;
+  if (first_contact) config.peer_certificate_cache_entries = 0;
   config.probe_rate.max_per_window = 1u << 30;  // the benchmark probes one target back to back
   return config;
 }
@@ -208,7 +219,7 @@ bool Handshake(IkeNode& initiator, IkeNode& responder, const Policy& policy, Tim
 
 // Full handshakes per second. Nodes are replaced (untimed) every kBatch handshakes so the SA
 // tables stay at a realistic size instead of growing with the iteration count.
-void BM_FullHandshake(benchmark::State& state) {
+void RunFullHandshakes(benchmark::State& state, bool first_contact) {
   constexpr size_t kBatch = 256;
   const Setup& setup = GetSetup(static_cast<size_t>(state.range(0)));
   OpenSslRng rng;
@@ -218,8 +229,8 @@ void BM_FullHandshake(benchmark::State& state) {
   for (auto _ : state) {
     if (in_batch == kBatch) {
       state.PauseTiming();
-      initiator = std::make_unique<IkeNode>(InitiatorConfig(), rng);
-      responder = std::make_unique<IkeNode>(ResponderConfig(setup), rng);
+      initiator = std::make_unique<IkeNode>(InitiatorConfig(first_contact), rng);
+      responder = std::make_unique<IkeNode>(ResponderConfig(setup, first_contact), rng);
       in_batch = 0;
       state.ResumeTiming();
     }
@@ -234,17 +245,20 @@ void BM_FullHandshake(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
   state.SetLabel(kSuites[state.range(0)].name);
 }
+void BM_FullHandshake(benchmark::State& state) { RunFullHandshakes(state, false); }
 BENCHMARK(BM_FullHandshake)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+void BM_FullHandshakeFirstContact(benchmark::State& state) { RunFullHandshakes(state, true); }
+BENCHMARK(BM_FullHandshakeFirstContact)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 // Probes per second: IKE_SA_INIT, the AUTH-less IKE_AUTH the responder answers with IDr, CERT
 // and AUTH (verified here), and the INFORMATIONAL delete that ends it politely.
-void BM_Probe(benchmark::State& state) {
+void RunProbes(benchmark::State& state, bool first_contact) {
   const Setup& setup = GetSetup(static_cast<size_t>(state.range(0)));
   Policy probe = setup.initiator;
   probe.identity = {};  // an anonymous prober
   OpenSslRng rng;
-  IkeNode initiator(InitiatorConfig(), rng);
-  IkeNode responder(ResponderConfig(setup), rng);
+  IkeNode initiator(InitiatorConfig(first_contact), rng);
+  IkeNode responder(ResponderConfig(setup, first_contact), rng);
   TimePoint now = kStart;
   for (auto _ : state) {
     now = now + std::chrono::milliseconds(1);
@@ -265,7 +279,10 @@ void BM_Probe(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
   state.SetLabel(kSuites[state.range(0)].name);
 }
+void BM_Probe(benchmark::State& state) { RunProbes(state, false); }
 BENCHMARK(BM_Probe)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+void BM_ProbeFirstContact(benchmark::State& state) { RunProbes(state, true); }
+BENCHMARK(BM_ProbeFirstContact)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
 
 // ---- The crypto bound: the asymmetric operations of one full handshake (both sides) with raw
 // OpenSSL 3 calls and nothing else: 2 DH keygens, 2 DH derivations, 2 AUTH signatures and
@@ -373,6 +390,7 @@ int64_t NodeBaseBytes(const NodeConfig& config, Rng& rng) {
 // kMemorySas full handshakes between one pair of nodes; then each node is freed in turn, and what
 // it gave back, less an empty node's size, is divided by its number of SAs.
 void BM_MemoryPerEstablishedSa(benchmark::State& state) {
+  if (!g_counting) return state.SkipWithError("memory cases need --count_allocations");
   const Setup& setup = GetSetup(static_cast<size_t>(state.range(0)));
   OpenSslRng rng;
   double initiator_per_sa = 0, responder_per_sa = 0;
@@ -411,6 +429,7 @@ BENCHMARK(BM_MemoryPerEstablishedSa)->Arg(0)->Arg(1)->Iterations(1)->Unit(benchm
 // kMemorySas IKE_SA_INIT requests from distinct sources (as a flood would arrive, below the
 // cookie threshold) to one responder; what the responder holds afterwards per half-open SA.
 void BM_MemoryPerHalfOpenSa(benchmark::State& state) {
+  if (!g_counting) return state.SkipWithError("memory cases need --count_allocations");
   const Setup& setup = GetSetup(static_cast<size_t>(state.range(0)));
   OpenSslRng rng;
   double per_sa = 0;
@@ -449,11 +468,55 @@ void BM_MemoryPerHalfOpenSa(benchmark::State& state) {
 }
 BENCHMARK(BM_MemoryPerHalfOpenSa)->Arg(0)->Arg(1)->Iterations(1)->Unit(benchmark::kMillisecond);
 
+// What one entry of a node's peer-certificate cache holds (the parsed certificate and its
+// public key): kMemorySas distinct peer certificates of the suite's key type, live bytes after
+// less before, divided by their number. A node's cache costs at most this times its bound
+// (NodeConfig::peer_certificate_cache_entries).
+void BM_MemoryPerCachedCertificate(benchmark::State& state) {
+  if (!g_counting) return state.SkipWithError("memory cases need --count_allocations");
+  const Suite& suite = kSuites[state.range(0)];
+  OpenSslRng rng;
+  std::vector<Bytes> ders;
+  for (int i = 0; i < kMemorySas; ++i) {
+    ders.push_back(MakeIdentity(suite.key_type, "peer" + std::to_string(i) + ".example.org", rng)
+                       .certificate_chain_der.front());
+  }
+  double per_entry = 0;
+  for (auto _ : state) {
+    const int64_t before = g_live_bytes.load();
+    PeerCertificateCache cache(kMemorySas);
+    for (const Bytes& der : ders) {
+      Result<crypto::Certificate> cert = cache.Parse(der);
+      if (!cert.ok() || !cache.PublicKeyOf(*cert).ok()) {
+        return state.SkipWithError("certificate did not parse");
+      }
+    }
+    per_entry = static_cast<double>(g_live_bytes.load() - before) / kMemorySas;
+  }
+  state.counters["bytes_per_entry"] = per_entry;
+  state.SetLabel(suite.name);
+}
+BENCHMARK(BM_MemoryPerCachedCertificate)
+    ->Arg(0)
+    ->Arg(1)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
 }  // namespace
 
 int main(int argc, char** argv) {
+  // --count_allocations (ours, taken out before Google Benchmark sees the arguments).
+  int kept = 1;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--count_allocations") {
+      g_counting = true;
+    } else {
+      argv[kept++] = argv[i];
+    }
+  }
+  argc = kept;
   // Before OpenSSL allocates anything: route its heap through the counting allocator.
-  if (CRYPTO_set_mem_functions(OpenSslMalloc, OpenSslRealloc, OpenSslFree) != 1) {
+  if (g_counting && CRYPTO_set_mem_functions(OpenSslMalloc, OpenSslRealloc, OpenSslFree) != 1) {
     std::fprintf(stderr, "CRYPTO_set_mem_functions failed\n");
     return 1;
   }

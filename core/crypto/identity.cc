@@ -258,8 +258,11 @@ Result<PublicKey> PublicKey::FromPkey(ossl::PkeyPtr pkey) {
   if (!classified.ok()) return classified.error();
   if (IsEcdsa(classified->type)) {
     // d2i already decoded the point onto the curve; this also rejects the point at infinity.
+    // The quick check (on the curve, not infinity) is complete here: P-256/384/521 have
+    // cofactor 1, so every other curve point has order n, and the full check's extra n*Q
+    // scalar multiplication (about an ECDSA verification) proves nothing more.
     ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, pkey.get(), nullptr));
-    if (!ctx || EVP_PKEY_public_check(ctx.get()) != 1) {
+    if (!ctx || EVP_PKEY_public_check_quick(ctx.get()) != 1) {
       std::string why = ossl::DrainErrors();
       return MakeError(ErrorCode::kInvalidPublicKey, "EC public key fails validation: " + why);
     }
