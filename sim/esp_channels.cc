@@ -1,5 +1,6 @@
 #include "sim/esp_channels.h"
 
+#include "core/esp/inner_packet.h"
 #include "core/esp/udp_encapsulation.h"
 
 namespace ikewot::sim {
@@ -41,6 +42,8 @@ Status EspChannels::Install(const engine::Event& event) {
   channel->in.emplace(std::move(*in));
   channel->remote = event.peer;
   channel->udp_encapsulation = event.child.udp_encapsulation;
+  channel->local_selectors = event.initiator ? event.child.ts_initiator : event.child.ts_responder;
+  channel->remote_selectors = event.initiator ? event.child.ts_responder : event.child.ts_initiator;
   Remove(event.peer.address);
   by_inbound_spi_[channel->in->spi()] = channel;
   by_peer_[event.peer.address] = std::move(channel);
@@ -57,16 +60,21 @@ void EspChannels::Remove(const Bytes& peer_address) {
 Result<EspChannels::Outgoing> EspChannels::Protect(const Bytes& local_address,
                                                    const Bytes& peer_address, size_t payload_octets,
                                                    Rng& rng) {
+  return ProtectPacket(peer_address,
+                       MakeInnerUdpPacket(local_address, peer_address, payload_octets), rng);
+}
+
+Result<EspChannels::Outgoing> EspChannels::ProtectPacket(const Bytes& peer_address,
+                                                         const Bytes& inner, Rng& rng) {
   auto it = by_peer_.find(peer_address);
   if (it == by_peer_.end()) {
     return MakeError(ErrorCode::kNotFound, "no CHILD SA toward that peer");
   }
   Channel& channel = *it->second;
-  const Bytes inner = MakeInnerUdpPacket(local_address, peer_address, payload_octets);
   Result<Bytes> esp_packet = channel.out->Encapsulate(inner, rng);
   if (!esp_packet.ok()) return esp_packet.error();
-  engine::Endpoint local{local_address,
-                         channel.udp_encapsulation ? engine::kNatTraversalPort : uint16_t{0}};
+  // The local address only matters for the port: the socket fills in the source address.
+  engine::Endpoint local{{}, channel.udp_encapsulation ? engine::kNatTraversalPort : uint16_t{0}};
   Outgoing outgoing;
   outgoing.datagram = esp::MakeEspDatagram(local, channel.remote, channel.udp_encapsulation,
                                            std::move(*esp_packet));
@@ -74,16 +82,42 @@ Result<EspChannels::Outgoing> EspChannels::Protect(const Bytes& local_address,
   return outgoing;
 }
 
-Result<size_t> EspChannels::Accept(ByteView esp_packet) {
+EspChannels::Accepted EspChannels::Accept(ByteView esp_packet) {
+  Accepted accepted;
   Result<uint32_t> spi = esp::PeekSpi(esp_packet);
-  if (!spi.ok()) return spi.error();
+  if (!spi.ok()) {
+    accepted.reason = spi.error().message;
+    return accepted;
+  }
   auto it = by_inbound_spi_.find(*spi);
   if (it == by_inbound_spi_.end()) {
-    return MakeError(ErrorCode::kNotFound, "ESP packet for an unknown SPI");
+    accepted.reason = "ESP packet for an unknown SPI";
+    return accepted;
   }
-  Result<esp::Decapsulated> inner = it->second->in->Decapsulate(esp_packet);
-  if (!inner.ok()) return inner.error();
-  return inner->inner.size();
+  Channel& channel = *it->second;
+  Result<esp::Decapsulated> decapsulated = channel.in->Decapsulate(esp_packet);
+  if (!decapsulated.ok()) {
+    accepted.reason = decapsulated.error().message;
+    return accepted;
+  }
+  if (decapsulated->next_header == esp::kNextHeaderNoNext) {
+    accepted.verdict = Verdict::kDummy;
+    return accepted;
+  }
+  accepted.inner_octets = decapsulated->inner.size();
+  Result<esp::InnerPacketInfo> info = esp::ParseInnerPacket(decapsulated->inner);
+  if (!info.ok()) {
+    accepted.verdict = Verdict::kOutsideSelectors;
+    accepted.reason = "decrypted packet is not a well-formed IP packet: " + info.error().message;
+    return accepted;
+  }
+  if (!esp::SelectorsCover(channel.local_selectors, channel.remote_selectors, *info, false)) {
+    accepted.verdict = Verdict::kOutsideSelectors;
+    accepted.reason = "decrypted packet lies outside the CHILD SA's traffic selectors";
+    return accepted;
+  }
+  accepted.verdict = Verdict::kDelivered;
+  return accepted;
 }
 
 }  // namespace ikewot::sim

@@ -1,10 +1,13 @@
 #include "sim/grouped_network.h"
 
+#include <ns3/internet-stack-helper.h>
 #include <ns3/ipv4-address.h>
+#include <ns3/ipv4.h>
 #include <ns3/simple-channel.h>
 
 #include <algorithm>
 
+#include "sim/indexed_routing.h"
 #include "sim/topology.h"
 
 namespace ikewot::sim {
@@ -25,6 +28,19 @@ std::pair<uint32_t, uint32_t> Link(ns3::Ptr<ns3::Node> a, uint32_t a_address, ns
   const ns3::Ipv4Mask mask("/30");
   return {AttachPointToPoint(a, channel, Address(a_address), mask),
           AttachPointToPoint(b, channel, Address(b_address), mask)};
+}
+
+// The routers forward most of the run's packets: they get IndexedRouting (sim/indexed_routing.h).
+void InstallRouterStack(const ns3::NodeContainer& routers) {
+  ns3::InternetStackHelper stack;
+  stack.SetIpv6StackInstall(false);
+  IndexedRoutingHelper routing;
+  stack.SetRoutingHelper(routing);
+  stack.Install(routers);
+}
+
+ns3::Ptr<IndexedRouting> RoutingOf(ns3::Ptr<ns3::Node> router) {
+  return ns3::DynamicCast<IndexedRouting>(router->GetObject<ns3::Ipv4>()->GetRoutingProtocol());
 }
 
 }  // namespace
@@ -51,7 +67,7 @@ GroupedNetwork BuildGroupedNetwork(uint32_t hosts, uint32_t group_size, ns3::Tim
   net.routers.Add(access);
   net.routers.Add(aggregation);
   net.routers.Add(root);
-  InstallStack(net.routers);
+  InstallRouterStack(net.routers);
 
   for (uint32_t h = 0; h < hosts; ++h) {
     const uint32_t g = h / group_size, k = h % group_size;
@@ -66,17 +82,19 @@ GroupedNetwork BuildGroupedNetwork(uint32_t hosts, uint32_t group_size, ns3::Tim
     const uint32_t a = g / kGroupsPerAggregation;
     auto [access_if, aggregation_if] = Link(access.Get(g), AccessLinkBase(g) + 2,
                                             aggregation.Get(a), AccessLinkBase(g) + 1, core_delay);
-    AddDefaultRoute(access.Get(g), Address(AccessLinkBase(g) + 1), access_if);
-    AddNetworkRoute(aggregation.Get(a), Address(GroupBase(g)), group_mask,
-                    Address(AccessLinkBase(g) + 2), aggregation_if);
+    RoutingOf(access.Get(g))->SetDefaultRoute(Address(AccessLinkBase(g) + 1), access_if);
+    RoutingOf(aggregation.Get(a))
+        ->AddRoute(Address(GroupBase(g)), group_mask, Address(AccessLinkBase(g) + 2),
+                   aggregation_if);
   }
   const ns3::Ipv4Mask aggregation_mask("/18");
   for (uint32_t a = 0; a < aggregations; ++a) {
     auto [aggregation_if, root_if] =
         Link(aggregation.Get(a), CoreLinkBase(a) + 2, root.Get(0), CoreLinkBase(a) + 1, core_delay);
-    AddDefaultRoute(aggregation.Get(a), Address(CoreLinkBase(a) + 1), aggregation_if);
-    AddNetworkRoute(root.Get(0), Address(GroupBase(a * kGroupsPerAggregation)), aggregation_mask,
-                    Address(CoreLinkBase(a) + 2), root_if);
+    RoutingOf(aggregation.Get(a))->SetDefaultRoute(Address(CoreLinkBase(a) + 1), aggregation_if);
+    RoutingOf(root.Get(0))
+        ->AddRoute(Address(GroupBase(a * kGroupsPerAggregation)), aggregation_mask,
+                   Address(CoreLinkBase(a) + 2), root_if);
   }
   return net;
 }

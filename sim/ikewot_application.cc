@@ -245,6 +245,7 @@ engine::Policy IkewotApplication::MakePolicy(Mode mode) {
   } else {
     identity.key = key_;
     identity.certificate_chain_der = {certificate_->ToDer()};
+    identity.subject_der = certificate_->SubjectDer();  // parsed once at Initialize
   }
   policy.identity = std::move(identity);
   policy.probe_with_auth = probe_with_auth_;

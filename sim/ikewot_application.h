@@ -109,6 +109,19 @@ class IkewotApplication : public ns3::Application {
   // emits "esp" (direction in) for what passed its ICV and replay checks.
   Status SendTraffic(const Bytes& peer_address, uint32_t packets, uint32_t payload_octets);
   bool HasChildSa(const Bytes& peer_address) const { return esp_.HasChannel(peer_address); }
+  // One arbitrary inner IP packet through the CHILD SA toward `peer_address`, without checking
+  // it against our own selectors: a peer that injects traffic it never negotiated (the
+  // receiver must drop it). Emits "esp" (direction out).
+  Status SendInnerPacket(const Bytes& peer_address, const Bytes& inner);
+
+  // Received ESP over the node's life.
+  struct EspCounters {
+    uint64_t delivered = 0;
+    uint64_t dummies = 0;
+    uint64_t dropped = 0;            // unknown SPI, ICV, anti-replay, padding
+    uint64_t outside_selectors = 0;  // decrypted, but not covered by the CHILD SA's selectors
+  };
+  const EspCounters& esp_counters() const { return esp_counters_; }
 
  protected:
   void DoDispose() override;
@@ -127,6 +140,7 @@ class IkewotApplication : public ns3::Application {
   void ReceiveEsp(ns3::Ptr<ns3::Socket> socket);
   void AcceptEsp(const Bytes& from, ByteView esp_packet);
   void FlushEspIn();
+  Status SendEsp(const engine::Datagram& datagram);
   // Sends what the engine wants sent, handles its events, re-arms the deadline timer.
   void Pump();
   void OnDeadline();
@@ -170,8 +184,10 @@ class IkewotApplication : public ns3::Application {
     uint64_t packets = 0;
     uint64_t bytes = 0;
     uint64_t dropped = 0;
+    uint64_t outside_selectors = 0;
   };
-  std::map<Bytes, EspTally> esp_in_;  // by peer address, flushed as one "esp" event
+  std::map<Bytes, EspTally> esp_in_;
+  EspCounters esp_counters_;  // by peer address, flushed as one "esp" event
   ns3::EventId esp_flush_;
   ns3::EventId deadline_event_;
   ikewot::TimePoint armed_deadline_ = kNever;

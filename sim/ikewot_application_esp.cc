@@ -41,13 +41,25 @@ void IkewotApplication::ReceiveEsp(ns3::Ptr<ns3::Socket> socket) {
 }
 
 void IkewotApplication::AcceptEsp(const Bytes& from, ByteView esp_packet) {
-  Result<size_t> inner = esp_.Accept(esp_packet);
+  const EspChannels::Accepted accepted = esp_.Accept(esp_packet);
   EspTally& tally = esp_in_[from];
-  if (inner.ok()) {
-    ++tally.packets;
-    tally.bytes += *inner;
-  } else {
-    ++tally.dropped;
+  switch (accepted.verdict) {
+    case EspChannels::Verdict::kDelivered:
+      ++tally.packets;
+      tally.bytes += accepted.inner_octets;
+      ++esp_counters_.delivered;
+      break;
+    case EspChannels::Verdict::kDummy:
+      ++esp_counters_.dummies;
+      break;
+    case EspChannels::Verdict::kDropped:
+      ++tally.dropped;
+      ++esp_counters_.dropped;
+      break;
+    case EspChannels::Verdict::kOutsideSelectors:
+      ++tally.outside_selectors;
+      ++esp_counters_.outside_selectors;
+      break;
   }
   // One "esp" event per burst: flushed a second after the first packet of it.
   if (!esp_flush_.IsRunning()) {
@@ -63,9 +75,38 @@ void IkewotApplication::FlushEspIn() {
     fields.Set("bytes", tally.bytes);
     fields.Set("direction", "in");
     fields.Set("dropped", tally.dropped);
+    fields.Set("outside_selectors", tally.outside_selectors);
     Emit("esp", std::move(fields));
   }
   esp_in_.clear();
+}
+
+Status IkewotApplication::SendEsp(const engine::Datagram& datagram) {
+  ns3::Ptr<ns3::Packet> packet = ns3::Create<ns3::Packet>(
+      datagram.payload.data(), static_cast<uint32_t>(datagram.payload.size()));
+  const int sent =
+      datagram.remote.port != 0
+          ? socket_natt_->SendTo(packet, 0,
+                                 ns3::InetSocketAddress(ToIpv4Address(datagram.remote.address),
+                                                        datagram.remote.port))
+          : socket_esp_->SendTo(packet, 0,
+                                ns3::InetSocketAddress(ToIpv4Address(datagram.remote.address), 0));
+  if (sent < 0) return MakeError(ErrorCode::kIo, "the simulated socket refused the packet");
+  return Status::Ok();
+}
+
+Status IkewotApplication::SendInnerPacket(const Bytes& peer_address, const Bytes& inner) {
+  Result<EspChannels::Outgoing> out = esp_.ProtectPacket(peer_address, inner, *rng_);
+  if (!out.ok()) return out.error();
+  Status sent = SendEsp(out->datagram);
+  if (!sent.ok()) return sent;
+  Json fields = Json::MakeObject();
+  fields.Set("peer", PeerJson(peer_address));
+  fields.Set("packets", 1);
+  fields.Set("bytes", static_cast<uint64_t>(out->inner_octets));
+  fields.Set("direction", "out");
+  Emit("esp", std::move(fields));
+  return Status::Ok();
 }
 
 Status IkewotApplication::SendTraffic(const Bytes& peer_address, uint32_t packets,
@@ -74,15 +115,8 @@ Status IkewotApplication::SendTraffic(const Bytes& peer_address, uint32_t packet
   for (uint32_t i = 0; i < packets; ++i) {
     Result<EspChannels::Outgoing> out = esp_.Protect(address_, peer_address, payload_octets, *rng_);
     if (!out.ok()) return out.error();
-    const engine::Datagram& d = out->datagram;
-    ns3::Ptr<ns3::Packet> packet =
-        ns3::Create<ns3::Packet>(d.payload.data(), static_cast<uint32_t>(d.payload.size()));
-    if (d.remote.port != 0) {
-      socket_natt_->SendTo(packet, 0,
-                           ns3::InetSocketAddress(ToIpv4Address(d.remote.address), d.remote.port));
-    } else {
-      socket_esp_->SendTo(packet, 0, ns3::InetSocketAddress(ToIpv4Address(d.remote.address), 0));
-    }
+    Status sent = SendEsp(out->datagram);
+    if (!sent.ok()) return sent;
     bytes += out->inner_octets;
   }
   Json fields = Json::MakeObject();
