@@ -30,7 +30,9 @@ std::string GroupName(uint16_t group) {
   }
 }
 
-std::string AuthName(AuthenticationMethod auth) {
+}  // namespace
+
+std::string Phase1AuthName(AuthenticationMethod auth) {
   switch (auth) {
     case AuthenticationMethod::kRsaSignature:
       return "RSA_SIG";
@@ -44,6 +46,8 @@ std::string AuthName(AuthenticationMethod auth) {
       return "AUTH_" + std::to_string(static_cast<uint16_t>(auth));
   }
 }
+
+namespace {
 
 std::string HashName(HashAlgorithm hash) {
   switch (hash) {
@@ -92,7 +96,7 @@ std::string Phase1Suite::ToString() const {
   std::string encr = encryption == EncryptionAlgorithm::kAesCbc
                          ? "AES_CBC_" + std::to_string(key_bits)
                          : "ENCR_" + std::to_string(static_cast<uint16_t>(encryption));
-  return encr + "/" + HashName(hash) + "/" + GroupName(group) + "/" + AuthName(auth);
+  return encr + "/" + HashName(hash) + "/" + GroupName(group) + "/" + Phase1AuthName(auth);
 }
 
 Result<size_t> CipherKeySize(const Phase1Suite& suite) {

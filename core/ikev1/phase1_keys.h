@@ -50,6 +50,8 @@ struct Phase1Suite {
   std::string ToString() const;
   friend bool operator==(const Phase1Suite&, const Phase1Suite&) = default;
 };
+// "RSA_SIG", "ECDSA_256", "ECDSA_384", "ECDSA_521", else "AUTH_<n>".
+std::string Phase1AuthName(AuthenticationMethod auth);
 // Cipher key octets for the suite; kUnsupported for anything but AES-CBC-128/192/256.
 Result<size_t> CipherKeySize(const Phase1Suite& suite);
 inline constexpr size_t kPhase1BlockSize = crypto::AesCbc::kBlockSize;
