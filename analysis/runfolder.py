@@ -86,6 +86,13 @@ class Run:
     def events_of(self, kind: str) -> pd.DataFrame:
         return self.events[self.events["event"] == kind]
 
+    def trust_graph(self, t: float | None = None):
+        """The trust graph at time t (default: the end) as a networkx DiGraph
+        (ikewot.analysis.trust_graph)."""
+        from .graph import trust_graph  # graph.py imports this module
+
+        return trust_graph(self, t)
+
 
 def _read_json(path: str) -> Any:
     try:

@@ -17,52 +17,80 @@ ScenarioRun::ScenarioRun(std::string scenario, std::string default_out)
   options_.out = std::move(default_out);
 }
 
+ScenarioRun::ScenarioRun(std::string scenario, ScenarioOptions options, RunHooks hooks)
+    : scenario_(std::move(scenario)), options_(std::move(options)), hooks_(std::move(hooks)) {}
+
 void ScenarioRun::AddOptions(ns3::CommandLine& cmd) {
-  cmd.AddValue("seed", "Seed of every random choice (ns-3 RngSeedManager; node keys too)",
-               options_.seed);
-  cmd.AddValue("run", "Run number (independent replications with one seed)", options_.run);
-  cmd.AddValue("out", "Run folder to write (docs/run-format.md)", options_.out);
-  cmd.AddValue("pcap", "Also write packet captures into the run folder", options_.pcap);
-  cmd.AddValue("quiet", "No progress on stderr", options_.quiet);
-  cmd.AddValue("metricsInterval", "Simulated seconds between metrics.csv rows",
-               options_.metrics_interval_s);
+  options_.Visit(
+      [&](const char* name, const char* help, auto& field) { cmd.AddValue(name, help, field); });
 }
 
-void ScenarioRun::Begin() {
+Status ScenarioRun::Open() {
   if (options_.seed == 0 || options_.seed > 0xffffffffULL) {
-    std::fprintf(stderr, "%s: --seed must be 1..4294967295\n", scenario_.c_str());
-    std::exit(2);
+    return Error{ErrorCode::kInvalidArgument,
+                 "seed must be 1..4294967295, got " + std::to_string(options_.seed)};
+  }
+  if (options_.out.empty()) return Error{ErrorCode::kInvalidArgument, "out must not be empty"};
+  if (!(options_.metrics_interval_s >= 0)) {
+    return Error{ErrorCode::kInvalidArgument, "metricsInterval must be >= 0"};
   }
   ns3::RngSeedManager::SetSeed(static_cast<uint32_t>(options_.seed));
   ns3::RngSeedManager::SetRun(options_.run);
   Result<std::unique_ptr<RunWriter>> writer = RunWriter::Open(options_.out);
-  if (!writer.ok()) {
-    std::fprintf(stderr, "%s: %s\n", scenario_.c_str(), writer.error().message.c_str());
-    std::exit(1);
-  }
+  if (!writer.ok()) return writer.status();
   writer_ = std::move(*writer);
   started_utc_ = UtcNowText();
   wall_start_ = std::chrono::steady_clock::now();
+  return Status::Ok();
+}
+
+void ScenarioRun::Begin() {
+  Status opened = Open();
+  if (!opened.ok()) {
+    std::fprintf(stderr, "%s: %s\n", scenario_.c_str(), opened.error().message.c_str());
+    std::exit(opened.code() == ErrorCode::kInvalidArgument ? 2 : 1);
+  }
 }
 
 void ScenarioRun::Record(const ns3::ApplicationContainer& apps) {
   for (uint32_t i = 0; i < apps.GetN(); ++i) {
     apps.Get(i)->TraceConnectWithoutContext("Event",
-                                            ns3::MakeCallback(&RunWriter::Record, writer_.get()));
+                                            ns3::MakeCallback(&ScenarioRun::OnEvent, this));
   }
 }
 
-void ScenarioRun::Progress(const std::string& what) const {
-  if (options_.quiet) return;
-  const double wall =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start_).count();
-  std::fprintf(stderr, "%s: sim %.1f s, wall %.1f s, %llu events: %s\n", scenario_.c_str(),
-               ns3::Simulator::Now().GetSeconds(), wall,
-               static_cast<unsigned long long>(writer_->counts().events), what.c_str());
+void ScenarioRun::OnEvent(const SimEvent& event) {
+  writer_->Record(event);
+  CheckStop();
+}
+
+double ScenarioRun::WallSeconds() const {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start_).count();
+}
+
+void ScenarioRun::Progress(const std::string& what) {
+  if (hooks_.progress) {
+    hooks_.progress(ProgressReport{scenario_, ns3::Simulator::Now().GetSeconds(), WallSeconds(),
+                                   writer_->counts().events, what});
+  } else if (!options_.quiet) {
+    std::fprintf(stderr, "%s: sim %.1f s, wall %.1f s, %llu events: %s\n", scenario_.c_str(),
+                 ns3::Simulator::Now().GetSeconds(), WallSeconds(),
+                 static_cast<unsigned long long>(writer_->counts().events), what.c_str());
+  }
+  CheckStop();
+}
+
+bool ScenarioRun::CheckStop() {
+  if (!stopped_ && hooks_.should_stop && hooks_.should_stop()) {
+    stopped_ = true;
+    ns3::Simulator::Stop();
+  }
+  return stopped_;
 }
 
 void ScenarioRun::StartProgress() {
-  if (options_.quiet || options_.progress_interval_s <= 0) return;
+  const bool listened = hooks_.progress || !options_.quiet;
+  if (!listened || options_.progress_interval_s <= 0) return;
   ns3::Simulator::Schedule(ns3::Seconds(options_.progress_interval_s), &ScenarioRun::ProgressTick,
                            this);
 }
@@ -75,9 +103,8 @@ void ScenarioRun::ProgressTick() {
   StartProgress();
 }
 
-int ScenarioRun::Finish(const Directory& directory, Json parameters, Json figures) {
-  const double wall =
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start_).count();
+Status ScenarioRun::Complete(const Directory& directory, Json parameters, Json figures) {
+  const double wall = WallSeconds();
   const double sim_seconds = ns3::Simulator::Now().GetSeconds();
   parameters.Set("seed", options_.seed);
   parameters.Set("run", options_.run);
@@ -96,16 +123,25 @@ int ScenarioRun::Finish(const Directory& directory, Json parameters, Json figure
       writer_->WriteSummary(scenario_, directory, options_.seed, std::move(figures)),
   };
   for (const Status& s : statuses) {
-    if (!s.ok()) {
-      std::fprintf(stderr, "%s: %s\n", scenario_.c_str(), s.error().message.c_str());
-      return 1;
-    }
+    if (!s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+int ScenarioRun::Finish(const Directory& directory, Json parameters, Json figures) {
+  Status done = Complete(directory, std::move(parameters), std::move(figures));
+  if (!done.ok()) {
+    std::fprintf(stderr, "%s: %s\n", scenario_.c_str(), done.error().message.c_str());
+    return 1;
   }
   if (!options_.quiet) {
     std::fprintf(stderr, "%s: done in %.1f s wall, %.1f s simulated; summary: %s/summary.json\n",
-                 scenario_.c_str(), wall, sim_seconds, options_.out.c_str());
+                 scenario_.c_str(), WallSeconds(), ns3::Simulator::Now().GetSeconds(),
+                 options_.out.c_str());
   }
   return 0;
 }
+
+Status ScenarioRun::Abandon() { return writer_->Finish(); }
 
 }  // namespace ikewot::sim

@@ -2,7 +2,8 @@
 
 The compiled core (``ikewot._ikewot``, private) provides identities and certificates, the trust
 store (SQLite or in memory), collections (sign, encrypt, verify, import, enable/disable,
-conditions) and, when the build has them, the probe and the simulation. ``ikewot.analysis`` is
+conditions) and, when the build has them, the probe and the in-process simulation
+(``ikewot.simulate``). ``ikewot.analysis`` is
 pure Python (networkx, pandas, matplotlib) and works without the compiled module, so simulation
 runs can be analysed on any machine.
 
@@ -67,9 +68,17 @@ def probe_available() -> bool:
 
 
 def simulation_available() -> bool:
-    """True when this build can run scenarios in-process. Not yet: the ns-3 scenarios are
-    programs; ikewot.simulation.run_scenario runs them as such and loads their run folder."""
-    return _native is not None and hasattr(_native, "simulate")
+    """True when this build can run scenarios in-process (built with ns-3)."""
+    return _native is not None and hasattr(_native, "_simulate")
+
+
+def simulate(scenario, *, out, seed=1, run=1, progress=None, **params):
+    """Runs a scenario in this process and returns its run (``ikewot.simulation.simulate``):
+    ``run.events`` is a pandas DataFrame, ``run.trust_graph()`` a networkx DiGraph."""
+    from ikewot import simulation
+
+    return simulation.simulate(scenario, out=out, seed=seed, run=run, progress=progress,
+                               **params)
 
 
 def __getattr__(name: str):
@@ -78,8 +87,6 @@ def __getattr__(name: str):
         raise AttributeError(
             f"ikewot.{name} needs the compiled module ikewot._ikewot, which did not load "
             f"({_NATIVE_IMPORT_ERROR}); ikewot.analysis works without it")
-    if name == "simulate" and _native is not None:
-        raise AttributeError("ikewot.simulate is not available: " + _native.SIM_UNAVAILABLE_REASON)
     raise AttributeError(f"module 'ikewot' has no attribute {name!r}")
 
 

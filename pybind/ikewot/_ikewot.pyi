@@ -1,10 +1,10 @@
 # Type stubs of ikewot's private compiled module (pybind/*.cc). Use it through `import ikewot`.
-from typing import Any, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Optional, Sequence, Tuple, Union
 
 Fingerprint = Union[bytes, str]  # 32 raw bytes, or 64 hex digits (colons, spaces, dashes allowed)
 JsonDict = dict[str, Any]
 
-SIM_UNAVAILABLE_REASON: str
+SIM_UNAVAILABLE_REASON: Optional[str]  # None when the simulation is built in
 
 class Error(Exception):
     code: str
@@ -210,3 +210,10 @@ def seal_collection(content: bytes, identity: Identity, *,
 def probe(targets: Union[str, Sequence[str]], *, port: int = 500, family: str = "any",
           identity: Optional[Identity] = None, home: Optional[str] = None, parallel: int = 16,
           **options: Union[str, int, float, bool, None]) -> list[JsonDict]: ...
+
+# The in-process simulation (builds with ns-3 only; use ikewot.simulate).
+def _simulate(scenario: str, params: dict[str, Any],
+              progress: Optional[Callable[[float, float, int, str], None]]) -> JsonDict: ...
+def scenarios() -> list[str]: ...
+def scenario_usage(scenario: str) -> str: ...
+def scenario_parameters(scenario: str) -> list[JsonDict]: ...

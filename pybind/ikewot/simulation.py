@@ -1,15 +1,17 @@
 """Run a simulation scenario from Python and get its run as pandas / networkx objects.
 
-    from ikewot import simulation
-    run = simulation.run_scenario("four-friends", "runs/ff", seed=1,
-                                  progress=lambda p: print(p.sim_seconds, p.message))
+    import ikewot
+    run = ikewot.simulate("four-friends", out="runs/ff", seed=1, callMax=300,
+                          progress=lambda p: print(p.sim_seconds, p.message))
     run.events                                  # pandas DataFrame of events.jsonl
-    simulation.trust_graph(run)                 # networkx.DiGraph at the end of the run
+    run.trust_graph()                           # networkx.DiGraph at the end of the run
 
-The scenario runs as its own program (scenarios/, ns-3): the ns-3 scenarios are programs with a
-main(), not library functions, so they cannot yet run inside this process. Progress comes from
-the program's progress lines on stderr ("NAME: sim S s, wall W s, N events: what"), which the
-callback receives as they are printed. Pure Python: needs no compiled module.
+simulate() runs the scenario inside this process (the ns-3 scenarios are library functions,
+sim/scenarios/), with the GIL released; the callback runs in this thread between simulation
+events. An exception from the callback, or Ctrl-C, stops the simulation and is raised.
+run_scenario() runs a scenario program as a subprocess instead (pure Python: needs no compiled
+module, only the program) and reads its progress lines from stderr; both give the same run
+folder for the same parameters and seed.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import re
 import shutil
 import subprocess
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any, Callable
 
 from ikewot.analysis import Run, load_run, metrics_over_time, trust_graph  # noqa: F401
 
@@ -96,3 +98,45 @@ def run_scenario(program: str, out: str, *, seed: int = 1,
         raise ScenarioError(f"{' '.join(command)} exited with {process.returncode}:\n" +
                             "\n".join(tail))
     return load_run(out)
+
+
+def _native_simulation():
+    try:
+        from ikewot import _ikewot as native
+    except ImportError as error:
+        raise RuntimeError(f"ikewot.simulate needs the compiled module ikewot._ikewot ({error})")
+    if not hasattr(native, "_simulate"):
+        raise RuntimeError("ikewot.simulate is not available: " + native.SIM_UNAVAILABLE_REASON)
+    return native
+
+
+def simulate(scenario: str, *, out: str | os.PathLike, seed: int = 1, run: int = 1,
+             progress: Callable[[Progress], None] | None = None, **params: Any) -> Run:
+    """Runs `scenario` in this process into the run folder `out` and loads it.
+
+    Keyword arguments are the scenario's parameters, by their CommandLine name (callMax=300) or
+    in snake_case (call_max=300); scenario_parameters(scenario) lists them with types and
+    defaults. A name the scenario does not have, or a value of the wrong type or range, raises
+    ikewot.InvalidArgumentError (a ValueError) naming the parameter. `progress` is called with a
+    Progress (simulated and wall seconds, events so far, what happened); if it raises, the run
+    stops and the exception propagates, as does KeyboardInterrupt on Ctrl-C. A stopped run's
+    folder has no summary.json.
+    """
+    native = _native_simulation()
+    folder = os.fspath(out)
+    report = None
+    if progress is not None:
+        def report(sim_seconds: float, wall_seconds: float, events: int, message: str) -> None:
+            progress(Progress(scenario, sim_seconds, wall_seconds, events, message))
+    native._simulate(scenario, dict(params, out=folder, seed=seed, run=run), report)
+    return load_run(folder)
+
+
+def scenarios() -> list[str]:
+    """The scenarios simulate() runs."""
+    return list(_native_simulation().scenarios())
+
+
+def scenario_parameters(scenario: str) -> list[dict[str, Any]]:
+    """Each parameter of `scenario`: name, python_name, type, default, help."""
+    return list(_native_simulation().scenario_parameters(scenario))
