@@ -11,6 +11,7 @@
 #include "cli/proposal_text.h"
 #include "core/crypto/certificate.h"
 #include "core/crypto/identification.h"
+#include "core/ikev1/constants.h"
 #include "core/ikev2/constants.h"
 #include "core/trust/report.h"
 #include "core/trust/trust_store.h"
@@ -100,12 +101,22 @@ Result<Bytes> SourceFromArgs(const Args& args, driver::Family family) {
   return *address;
 }
 
+std::optional<int> IkeVersionFromArgs(const Args& args) {
+  auto value = args.Value("ike");
+  if (!value) return std::nullopt;
+  if (*value == "1") return 1;
+  if (*value == "2") return 2;
+  if (*value == "auto") return 0;
+  return std::nullopt;
+}
+
 Result<engine::Policy> PolicyFromArgs(const Args& args, engine::LocalIdentity identity) {
   engine::Policy policy;
   policy.retransmit.max_tries = 4;  // 0.5 + 1 + 2 + 4 s: a probe should not hang for long
-  const bool custom_ike = args.Has("ike") || args.Has("proposal");
+  const bool ike_is_proposal = args.Has("ike") && !IkeVersionFromArgs(args).has_value();
+  const bool custom_ike = ike_is_proposal || args.Has("proposal");
   if (custom_ike) {
-    auto text = args.Value("ike") ? *args.Value("ike") : *args.Value("proposal");
+    auto text = ike_is_proposal ? *args.Value("ike") : *args.Value("proposal");
     auto ike = ParseIkeProposals(text);
     if (!ike.ok()) return MakeError(ErrorCode::kInvalidArgument, "--ike: " + ike.error().message);
     policy.ike_proposals = std::move(*ike);
@@ -237,6 +248,10 @@ std::string ProbeProblem(const engine::ProbeResult& r, const engine::Policy& pol
              "to --ike" +
              detail;
     case engine::ProbeStop::kAuthenticationFailed:
+      if (r.ike_version == 1) {
+        return "IKEv1 main mode: the " + r.detail +
+               "; use --mode aggressive, or a home identity the responder trusts";
+      }
       if (!policy.probe_with_auth && !policy.null_auth) {
         return "the responder demands initiator authentication (AUTHENTICATION_FAILED to a probe "
                "without AUTH); retry with --with-auth" +
@@ -279,6 +294,8 @@ std::string FormatProbeText(const std::string& input, const engine::ProbeResult&
   line("target", input + (input == r.target ? "" : " (" + r.target + ")"));
   line("result",
        std::string(engine::ProbeStopName(r.stop)) + (r.detail.empty() ? "" : ": " + r.detail));
+  if (r.ike_version == 1) line("ike version", "1 (" + r.ike_mode + " mode)");
+  if (!r.version_fallback.empty()) line("fallback", "IKEv1 because " + r.version_fallback);
   if (!r.idr_type.empty()) {
     // A DN identity that is the certificate's own subject reads better as that subject.
     std::string shown = r.idr;
@@ -320,22 +337,22 @@ std::string FormatProbeText(const std::string& input, const engine::ProbeResult&
     vendors.push_back(v.name.empty() ? ToHex(v.raw) : v.name);
   }
   line("vendor IDs", vendors.empty() ? "(none)" : Join(vendors, ", "));
-  line("behaviour",
-       "IKE_SA_INIT notifies [" +
-           JoinMapped(r.behaviour.init_notify_types,
-                      [](uint16_t t) { return std::string(ikev2::NotifyTypeName(t)); }) +
-           "] payloads [" +
-           JoinMapped(r.behaviour.init_payload_order,
-                      [](uint8_t t) { return std::string(ikev2::PayloadTypeName(t)); }) +
-           "]");
+  const bool v1 = r.ike_version == 1;
+  auto notify_name = [v1](uint16_t t) {
+    return v1 ? ikev1::NotifyTypeName(static_cast<ikev1::NotifyType>(t))
+              : std::string(ikev2::NotifyTypeName(t));
+  };
+  auto payload_name = [v1](uint8_t t) {
+    return v1 ? ikev1::PayloadTypeName(static_cast<ikev1::PayloadType>(t))
+              : std::string(ikev2::PayloadTypeName(t));
+  };
+  line("behaviour", std::string(v1 ? "phase 1" : "IKE_SA_INIT") + " notifies [" +
+                        JoinMapped(r.behaviour.init_notify_types, notify_name) + "] payloads [" +
+                        JoinMapped(r.behaviour.init_payload_order, payload_name) + "]");
   if (!r.behaviour.auth_payload_order.empty() || !r.behaviour.auth_notify_types.empty()) {
-    line("", "IKE_AUTH notifies [" +
-                 JoinMapped(r.behaviour.auth_notify_types,
-                            [](uint16_t t) { return std::string(ikev2::NotifyTypeName(t)); }) +
-                 "] payloads [" +
-                 JoinMapped(r.behaviour.auth_payload_order,
-                            [](uint8_t t) { return std::string(ikev2::PayloadTypeName(t)); }) +
-                 "]");
+    line("", std::string(v1 ? "MM6" : "IKE_AUTH") + " notifies [" +
+                 JoinMapped(r.behaviour.auth_notify_types, notify_name) + "] payloads [" +
+                 JoinMapped(r.behaviour.auth_payload_order, payload_name) + "]");
   }
   if (!r.behaviour.signature_hashes.empty()) {
     line("signature hashes",
@@ -346,9 +363,12 @@ std::string FormatProbeText(const std::string& input, const engine::ProbeResult&
                                      (r.nat.peer_behind_nat ? "the peer is behind a NAT " : "") +
                                      "(" + r.nat.How() + ")"
               : r.nat.notifies_present
-                  ? std::string("none (the NAT_DETECTION hashes match both ends)")
+                  ? std::string(v1 ? "none (the NAT-D hashes match both ends)"
+                                   : "none (the NAT_DETECTION hashes match both ends)")
                   : std::string("unknown (no NAT_DETECTION notifies answered)"));
-  line("fragmentation", r.fragmentation_supported ? "supported (RFC 7383)" : "not announced");
+  line("fragmentation", !r.fragmentation_supported ? "not announced"
+                        : v1                       ? "supported (IKEv1 fragmentation VID)"
+                                                   : "supported (RFC 7383)");
   if (r.cookie_required) line("cookie", "required (RFC 7296 2.6)");
   if (r.used_fallback_proposals) line("fallback", "the restricted proposal list was needed");
   char timing[128];

@@ -39,7 +39,12 @@ Result<Duration> ParseSeconds(const std::string& text, const std::string& flag);
 // --source ADDR (numeric), or empty.
 Result<Bytes> SourceFromArgs(const Args& args, driver::Family family);
 
-// The policy from --ike/--proposal, --esp, --fallback, --ke, --min-strength, --timeout,
+// `--ike 1`, `--ike 2`, `--ike auto` name the IKE version (1, 2, 0 for auto) rather than
+// proposals; nullopt when --ike is absent or holds proposals.
+std::optional<int> IkeVersionFromArgs(const Args& args);
+
+// The policy from --ike/--proposal (proposals unless --ike names a version), --esp, --fallback,
+// --ke, --min-strength, --timeout,
 // --retransmits, --with-auth, --null-auth. `identity` may be empty (probes).
 Result<engine::Policy> PolicyFromArgs(const Args& args, engine::LocalIdentity identity);
 

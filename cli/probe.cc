@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/home.h"
 #include "cli/net_common.h"
+#include "cli/probe_ikev1.h"
 #include "core/crypto/random.h"
 #include "driver/address.h"
 #include "driver/event_loop.h"
@@ -21,7 +22,7 @@ namespace {
 constexpr char kUsage[] =
     "usage: ikewot probe HOST[:PORT]... [--targets FILE] [options]\n"
     "\n"
-    "Fetches each target's certificate by a partial IKEv2 negotiation and shows its identity,\n"
+    "Fetches each target's certificate by a partial IKE negotiation and shows its identity,\n"
     "subject, alt names, SHA-256 fingerprint, identification string, whether its AUTH proves\n"
     "the key, vendor and behaviour fingerprint, NAT, chosen proposal, fragmentation, timing.\n"
     "\n"
@@ -33,6 +34,10 @@ constexpr char kUsage[] =
     "  --natt-port PORT   local port used after a NAT forces port 4500 (default: any)\n"
     "  --timeout SECONDS  first retransmission timeout (default 0.5; doubles each time)\n"
     "  --retransmits N    retransmissions before giving up (default 3)\n"
+    "  --ike 1|2|auto     IKE version: 2 (default), 1 (IKEv1 phase 1, see --mode), or auto:\n"
+    "                     IKEv2 first, IKEv1 after silence or INVALID_MAJOR_VERSION\n"
+    "  --mode aggressive|main  IKEv1 exchange (default aggressive: the certificate without\n"
+    "                     credentials; main needs our identity: home, else an ephemeral one)\n"
     "  --ike PROPOSALS    IKE proposals, strongSwan syntax: aes256gcm16-prfsha256-x25519,...\n"
     "  --proposal P       same as --ike\n"
     "  --fallback P|none  restricted list tried when the first gets no answer (default: a\n"
@@ -82,7 +87,7 @@ int RunProbe(const std::vector<std::string>& argv_in) {
   std::vector<std::string> argv = argv_in;
   const driver::Family family = TakeFamilyFlags(&argv);
   std::set<std::string> values = InitiatorValueFlags();
-  values.insert({"targets", "parallel"});
+  values.insert({"targets", "parallel", "mode"});
   std::string error;
   auto args = Args::Parse(argv, values, InitiatorBoolFlags(), &error);
   if (!args) return UsageError(error);
@@ -156,10 +161,34 @@ int RunProbe(const std::vector<std::string>& argv_in) {
     return kExitFailure;
   }
   OpenSslRng rng;
-  auto outcomes = driver::ProbeAll(**loop, jobs, options, rng);
+  const int version = IkeVersionFromArgs(*args).value_or(2);
+  if (version == 2 && args->Has("mode")) return UsageError("--mode is for --ike 1 or auto");
+  auto v1_options = Ikev1OptionsFromArgs(*args, *policy);
+  if (!v1_options.ok()) return UsageError(v1_options.error().message);
+  v1_options->source = options.source;
+  v1_options->local_port = options.local_port;
+  v1_options->local_natt_port = options.local_natt_port;
+  auto outcomes = version == 1 ? Result<std::vector<driver::ProbeOutcome>>(
+                                     std::vector<driver::ProbeOutcome>(jobs.size()))
+                               : driver::ProbeAll(**loop, jobs, options, rng);
   if (!outcomes.ok()) {
     std::fprintf(stderr, "ikewot probe: %s\n", outcomes.error().message.c_str());
     return kExitFailure;
+  }
+  // IKEv1: every target with --ike 1; with auto those that did not speak IKEv2.
+  for (size_t j = 0; j < jobs.size() && version != 2; ++j) {
+    driver::ProbeOutcome& o = (*outcomes)[j];
+    std::string reason = version == 1 ? "" : Ikev1FallbackReason(o.result);
+    if (version == 0 && (reason.empty() || o.local_error)) continue;
+    auto v1 = RunIkev1Probe(**loop, jobs[j].remote, *v1_options, rng);
+    o = driver::ProbeOutcome{};
+    if (!v1.ok()) {
+      o.result.target = jobs[j].remote.ToString();
+      o.local_error = v1.error();
+      continue;
+    }
+    o.result = std::move(*v1);
+    o.result.version_fallback = reason;
   }
 
   int exit_code = kExitOk;
