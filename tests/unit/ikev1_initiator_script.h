@@ -93,8 +93,11 @@ class ScriptedResponder {
     for (Payload& p : mm6) {
       if (p.As<SignaturePayload>()) p = MakePayload(SignaturePayload{SigR(mm6)});
     }
+    last_mm6_ = mm6;
     return Encrypted(ExchangeType::kIdentityProtection, 0, mm6, &iv_);
   }
+  // The payloads of the last MM6 built, before encryption.
+  const std::vector<Payload>& last_mm6() const { return last_mm6_; }
 
   // Decrypts MM5 and checks SIG_I, as a responder that then refuses us does.
   void OpenMm5(const engine::Datagram& mm5) {
@@ -303,6 +306,7 @@ class ScriptedResponder {
   Bytes iv_;
   std::optional<engine::Endpoint> seen_initiator_;
   std::vector<Payload> mm5_payloads_;
+  std::vector<Payload> last_mm6_;
   bool sig_i_verified_ = false;
 };
 
