@@ -58,8 +58,9 @@ StorePtr MakeStore(std::unique_ptr<trust::TrustBackend> backend, IdentityPtr ide
   options.owner = holder->identity ? &holder->identity->endorser() : nullptr;
   {
     py::gil_scoped_release release;  // opening a signed store verifies every acceptance
-    holder->store = Unwrap(TrustStore::Open(std::move(backend), options));
+    holder->own_store = Unwrap(TrustStore::Open(std::move(backend), options));
   }
+  holder->store = holder->own_store.get();
   return holder;
 }
 
@@ -72,18 +73,28 @@ StorePtr OpenSqliteStore(const std::string& path, IdentityPtr identity, const st
   return MakeStore(std::move(backend), std::move(identity), mode, "sqlite", path);
 }
 
-// HOME/trust.db with the identity in HOME/identity, as every `ikewot trust ...` command opens it.
+// HOME/trust.db with the identity in HOME/identity, opened by the CLI's own cli::OpenHomeStore
+// (so Python and every `ikewot trust ...` command open it the same way, warnings included).
 StorePtr OpenHomeStore(const std::string& home_dir) {
-  cli::HomeLayout home(home_dir);
-  IdentityPtr identity;
-  auto loaded = cli::LoadIdentity(home);
-  if (loaded.ok()) {
-    identity = IdentityHolder::Make(std::move(loaded->key), std::move(loaded->certificate));
-  } else if (loaded.code() != ErrorCode::kNotFound) {
-    throw StatusError(loaded.error());
+  auto holder = std::make_shared<StoreHolder>();
+  Result<std::unique_ptr<trust::OwnedStore>> owned = Error{ErrorCode::kState, "not opened"};
+  {
+    py::gil_scoped_release release;  // a signed store verifies every acceptance on open
+    owned = cli::OpenHomeStore(cli::HomeLayout(home_dir));
   }
-  ThrowIfError(cli::EnsureDirectory(home.root(), cli::kPrivateDirMode));
-  return OpenSqliteStore(home.root() + "/trust.db", std::move(identity), "flagged");
+  holder->home_store = Unwrap(std::move(owned));
+  holder->store = &holder->home_store->store();
+  holder->backend = "sqlite";
+  holder->path = home_dir + "/trust.db";
+  // The owner as an ikewot.Identity (store.identity, sharing): a copy of the store's own key.
+  if (const crypto::PrivateKey* key = holder->home_store->key()) {
+    crypto::PrivateKey key_copy =
+        Unwrap(crypto::PrivateKey::FromPkcs8Der(Unwrap(key->ToPkcs8Der())));
+    crypto::Certificate certificate_copy =
+        Unwrap(crypto::Certificate::FromDer(holder->home_store->certificate()->ToDer()));
+    holder->identity = IdentityHolder::Make(std::move(key_copy), std::move(certificate_copy));
+  }
+  return holder;
 }
 
 // Runs `body` on the store with the GIL released and the store locked.

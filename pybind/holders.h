@@ -10,6 +10,7 @@
 #include "core/crypto/certificate.h"
 #include "core/crypto/identity.h"
 #include "core/trust/entry.h"
+#include "core/trust/owned_store.h"
 #include "core/trust/store_types.h"
 #include "core/trust/trust_store.h"
 #include "pybind/common.h"
@@ -47,7 +48,10 @@ using IdentityPtr = std::shared_ptr<IdentityHolder>;
 // two Python threads from entering the (single-threaded) store at once.
 struct StoreHolder {
   IdentityPtr identity;  // may be null
-  std::unique_ptr<trust::TrustStore> store;
+  // One of these owns the store: one opened here, or a home store as the CLI opens it.
+  std::unique_ptr<trust::TrustStore> own_store;
+  std::unique_ptr<trust::OwnedStore> home_store;
+  trust::TrustStore* store = nullptr;
   std::string backend;  // "sqlite" or "memory"
   std::string path;     // sqlite only
   std::mutex mutex;
