@@ -33,6 +33,8 @@ constexpr char kUsage[] =
     "  --accept any          also unknown ones (opportunistic), recorded as unverified\n"
     "  --once                serve one IKE SA: exit when it is deleted or fails\n"
     "  --no-probes           refuse probes without initiator AUTH (AUTHENTICATION_FAILED)\n"
+    "  --ikev1               also answer IKEv1 main mode (and, unless --no-probes,\n"
+    "                        aggressive mode) with the same identity and trust decision\n"
     "  --ike PROPOSALS       IKE proposals we accept (strongSwan syntax), in preference order\n"
     "  --esp PROPOSALS       ESP proposals we accept\n"
     "  --min-strength N      refuse suites weaker than N bits (default 128)\n"
@@ -89,7 +91,7 @@ int RunServe(const std::vector<std::string>& argv) {
   std::string error;
   auto args = Args::Parse(
       argv, {"home", "listen", "natt-port", "accept", "ike", "esp", "min-strength", "tunnel"},
-      {"once", "json", "no-probes", "show-keys", "help"}, &error);
+      {"once", "json", "no-probes", "show-keys", "ikev1", "help"}, &error);
   if (!args) return UsageError(error);
   if (args->Has("help")) {
     std::printf("%s", kUsage);
@@ -134,6 +136,7 @@ int RunServe(const std::vector<std::string>& argv) {
   if (!policy.ok()) return UsageError(policy.error().message);
   policy->fallback_proposals.clear();
   policy->allow_probes = !args->Has("no-probes");
+  policy->accept_ikev1 = args->Has("ikev1");
   Printer printer(args->Has("json"), args->Has("show-keys"));
   policy->accept_peer =
       StoreAcceptance(&(*store)->store(), mode,

@@ -18,6 +18,10 @@ IkeNode::IkeNode(NodeConfig config, Rng& rng)
       probe_limiter_(config_.probe_rate),
       peer_certificates_(config_.peer_certificate_cache_entries) {
   PrepareIdentity(config_.responder_policy.identity);
+  if (config_.responder_policy.accept_ikev1) {
+    ikev1_ = std::make_unique<ikev1::Responder>(
+        ikev1::ResponderConfig{config_.responder_policy, {}, config_.cookies, config_.max_sas});
+  }
 }
 
 void IkeNode::PrepareIdentity(LocalIdentity& identity) {
@@ -249,6 +253,15 @@ void IkeNode::HandleDatagram(const Datagram& datagram, TimePoint now) {
     return;
   }
   const ByteView raw = unframed->ike_message;
+  // The version octet (RFC 2408 §3.1 / RFC 7296 §3.1) says which protocol: major version 1 is
+  // ISAKMP/IKEv1, answered by the IKEv1 responder when the policy enables it.
+  constexpr size_t kVersionOffset = 17;
+  if (ikev1_ && config_.accept_incoming && raw.size() > kVersionOffset &&
+      (raw[kVersionOffset] >> 4) == ikev1::kMajorVersion) {
+    SaContext ctx = Context(now);
+    ikev1_->HandleMessage(raw, datagram, ctx);
+    return;
+  }
   Result<ikev2::Message> message = ikev2::ParseMessage(raw);
   if (!message.ok()) {
     ++counters_.dropped_malformed;
@@ -285,6 +298,7 @@ void IkeNode::HandleDatagram(const Datagram& datagram, TimePoint now) {
 
 TimePoint IkeNode::NextDeadline() const {
   TimePoint next = deadlines_.empty() ? kNever : deadlines_.begin()->first;
+  if (ikev1_) next = std::min(next, ikev1_->NextDeadline());
   return next;
 }
 
@@ -302,6 +316,7 @@ void IkeNode::HandleTimeout(TimePoint now) {
     it->second->HandleTimeout(ctx);
     Touch(handle);
   }
+  if (ikev1_ && ikev1_->NextDeadline() <= now) ikev1_->HandleTimeout(ctx);
   Sweep();
 }
 

@@ -28,6 +28,7 @@
 #include "core/engine/peer_certificates.h"
 #include "core/engine/policy.h"
 #include "core/engine/rate_limiter.h"
+#include "core/ikev1/responder.h"
 
 namespace ikewot::engine {
 
@@ -78,6 +79,8 @@ class IkeNode {
   const PeerKnowledge* KnowledgeOf(const Bytes& address) const;
   const IkeSa* Find(SaHandle sa) const;
   const PeerCertificateCache& peer_certificates() const { return peer_certificates_; }
+  // The IKEv1 responder, present when responder_policy.accept_ikev1 is set.
+  const ikev1::Responder* ikev1_responder() const { return ikev1_.get(); }
   size_t sa_count() const { return sas_.size(); }
   uint32_t half_open_count() const { return half_open_.total(); }
 
@@ -123,6 +126,7 @@ class IkeNode {
   std::map<SaHandle, Bytes> probes_in_flight_;                       // handle -> target address
   std::map<Bytes, PeerKnowledge> knowledge_;
   std::map<Bytes, Bytes> own_subjects_;  // our certificate DER -> its subject DN
+  std::unique_ptr<ikev1::Responder> ikev1_;  // datagrams with ISAKMP major version 1
 };
 
 }  // namespace ikewot::engine

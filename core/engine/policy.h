@@ -77,6 +77,9 @@ struct Policy {
   std::vector<Bytes> vendor_ids;
   // Responder side: answer AUTH-less probe requests with IDr, CERT, AUTH.
   bool allow_probes = true;
+  // Responder side: answer IKEv1 (ISAKMP major version 1) main and aggressive mode with the
+  // same identity and accept_peer decision (core/ikev1/responder.h); off: IKEv1 is dropped.
+  bool accept_ikev1 = false;
   // Responder side: CERTREQ is always honoured; our certificate is sent when asked or probed.
   CertificateAcceptance accept_peer;
 };
