@@ -50,52 +50,25 @@ adjust_strongswan_conf() {  # <host dir>
 
 run_case() {
   local name=$1
-  configure_case "$name"
-  log "=== $name"
-  rm -rf "$WORK/pki" "$WORK/a" "$WORK/b"
-  mkdir -p "$WORK/a" "$WORK/b"
-  make_pki
-  setup_network
-  write_strongswan_conf "$WORK/a" 0
-  write_strongswan_conf "$WORK/b" 1
+  begin_case "$name" "$name"
+  write_charon_conf "$WORK/a" initiator
+  write_charon_conf "$WORK/b" responder
   adjust_strongswan_conf "$WORK/a"
   adjust_strongswan_conf "$WORK/b"
-  write_swanctl_conf "$WORK/a" initiator
-  write_swanctl_conf "$WORK/b" responder
-  start_charon "$NS_B" "$WORK/b"
-  start_charon "$NS_A" "$WORK/a"
-  swanctl_in "$NS_B" "$WORK/b" --load-all --file "$WORK/b/swanctl/swanctl.conf" >> "$WORK/swanctl.log"
-  swanctl_in "$NS_A" "$WORK/a" --load-all --file "$WORK/a/swanctl/swanctl.conf" >> "$WORK/swanctl.log"
+  launch_charon "$NS_B" "$WORK/b"
+  launch_charon "$NS_A" "$WORK/a"
   start_capture "$NS_A" ikw-a0 "$WORK/capture.pcap" "$WORK/tshark.log"
 
-  swanctl_in "$NS_A" "$WORK/a" --initiate --child ikw --timeout 30 >&2 ||
-    die "$name: CHILD_SA did not come up"
+  initiate --required
   # Inner traffic: 198.51.100.1 (A's lo) -> 203.0.113.1 (B's lo), via ipsecN.
   ip netns exec "$NS_A" ping -c 4 -i 0.2 -W 2 -I 198.51.100.1 203.0.113.1 >&2 ||
     die "$name: ping through the libipsec tunnel failed"
   sleep 0.5
-  swanctl_in "$NS_A" "$WORK/a" --terminate --ike ikw --timeout 10 >&2 || true
-  sleep 1
-  stop_capture
-  teardown
+  finish_exchange
 
   local out=$OUT_ROOT/$name
   store_case "$out" "$WORK/b/charon.log" charon-responder.log
   /usr/bin/python3 "$HERE/extract_esp.py" "$out" --initiator "$ADDR_I" --esp "$ESP"
 }
 
-main() {
-  if [[ "${1:-}" == --list ]]; then
-    printf '%s\n' "${ALL_CASES[@]}"
-    exit 0
-  fi
-  local cases=("$@")
-  ((${#cases[@]})) || cases=("${ALL_CASES[@]}")
-  begin_run
-  local c
-  for c in "${cases[@]}"; do
-    run_case "$c"
-  done
-}
-
-main "$@"
+run_cases "$@"

@@ -112,15 +112,9 @@ start_pluto() {  # <netns> <host dir>
 
 run_case() {
   local name=$1
-  configure_case "$name"
-  log "=== libreswan/$name"
   [[ -x "$PLUTO" ]] || die "no pluto at $PLUTO (see the header of this script)"
-  rm -rf "$WORK/pki" "$WORK/a" "$WORK/b"
-  mkdir -p "$WORK/a" "$WORK/b"
-  make_pki
-  setup_network
-  write_strongswan_conf "$WORK/a" 0
-  write_swanctl_conf "$WORK/a" initiator
+  begin_case "$name" "libreswan/$name"
+  write_charon_conf "$WORK/a" initiator
   make_nss_db "$WORK/b"
   write_ipsec_conf "$WORK/b"
   start_pluto "$NS_B" "$WORK/b"
@@ -129,36 +123,17 @@ run_case() {
   ip netns exec "$NS_B" "$ADDCONN" --ctlsocket "$WORK/b/run/pluto.ctl" \
     --config "$WORK/b/ipsec.conf" ikw >&2 ||
     die "addconn failed; see $WORK/b/pluto.log"
-  start_charon "$NS_A" "$WORK/a"
-  swanctl_in "$NS_A" "$WORK/a" --load-all --file "$WORK/a/swanctl/swanctl.conf" >> "$WORK/swanctl.log"
+  launch_charon "$NS_A" "$WORK/a"
   start_capture "$NS_A" ikw-a0 "$WORK/capture.pcap" "$WORK/tshark.log"
 
   # Without ESP support the CHILD_SA fails; the IKE SA is what counts.
-  swanctl_in "$NS_A" "$WORK/a" --initiate --child ikw --timeout 30 >&2 || true
+  initiate
   sleep 1
-  swanctl_in "$NS_A" "$WORK/a" --terminate --ike ikw --timeout 10 >&2 || true
-  sleep 1
-  stop_capture
-  teardown
-  grep -qE '(IKE_SA|ISAKMP_SA) ikw\[[0-9]+\] established' "$WORK/a/charon.log" ||
-    die "$name: no IKE_SA established in $WORK/a/charon.log"
+  finish_exchange
+  require_established a
 
   store_case "$OUT_ROOT/$name" "$WORK/b/pluto.log" pluto-responder.log \
     --responder-log pluto-responder.log --responder-kind pluto
 }
 
-main() {
-  if [[ "${1:-}" == --list ]]; then
-    printf '%s\n' "${ALL_CASES[@]}"
-    exit 0
-  fi
-  local cases=("$@")
-  ((${#cases[@]})) || cases=("${ALL_CASES[@]}")
-  begin_run
-  local c
-  for c in "${cases[@]}"; do
-    run_case "$c"
-  done
-}
-
-main "$@"
+run_cases "$@"

@@ -67,20 +67,11 @@ configure_case() {
 
 run_case() {
   local name=$1
-  configure_case "$name"
-  log "=== $name"
-  rm -rf "$WORK/pki" "$WORK/a" "$WORK/b"
-  mkdir -p "$WORK/a" "$WORK/b"
-  make_pki
-  setup_network
-  write_strongswan_conf "$WORK/a" 0
-  write_strongswan_conf "$WORK/b" 1
-  write_swanctl_conf "$WORK/a" initiator
-  write_swanctl_conf "$WORK/b" responder
-  start_charon "$NS_B" "$WORK/b"
-  start_charon "$NS_A" "$WORK/a"
-  swanctl_in "$NS_B" "$WORK/b" --load-all --file "$WORK/b/swanctl/swanctl.conf" >> "$WORK/swanctl.log"
-  swanctl_in "$NS_A" "$WORK/a" --load-all --file "$WORK/a/swanctl/swanctl.conf" >> "$WORK/swanctl.log"
+  begin_case "$name" "$name"
+  write_charon_conf "$WORK/a" initiator
+  write_charon_conf "$WORK/b" responder
+  launch_charon "$NS_B" "$WORK/b"
+  launch_charon "$NS_A" "$WORK/a"
   start_capture "$NS_A" ikw-a0 "$WORK/capture.pcap" "$WORK/tshark.log"
 
   if ((COOKIE)); then
@@ -90,19 +81,11 @@ run_case() {
       --bindip=192.0.2.3 --sourceip=192.0.2.3 --retry=1 192.0.2.2 >&2 || true
   fi
 
-  # Without ESP support the CHILD_SA fails and swanctl reports failure; what
-  # counts is that both daemons established the IKE_SA (checked below).
-  swanctl_in "$NS_A" "$WORK/a" --initiate --child ikw --timeout 30 >&2 || true
+  # What counts is that both daemons established the IKE_SA (checked below).
+  initiate
   sleep 1
-  swanctl_in "$NS_A" "$WORK/a" --terminate --ike ikw --timeout 10 >&2 || true
-  sleep 1
-  stop_capture
-  teardown
-  local host
-  for host in a b; do
-    grep -qE '(IKE_SA|ISAKMP_SA) ikw\[[0-9]+\] established' "$WORK/$host/charon.log" ||
-      die "$name: no IKE_SA established in $WORK/$host/charon.log"
-  done
+  finish_exchange
+  require_established a b
   if ((LIBIPSEC)); then
     grep -q 'CHILD_SA ikw{[0-9]*} established' "$WORK/a/charon.log" ||
       die "$name: CHILD_SA not established in $WORK/a/charon.log"
@@ -111,18 +94,4 @@ run_case() {
   store_case "$OUT_ROOT/$name" "$WORK/b/charon.log" charon-responder.log
 }
 
-main() {
-  if [[ "${1:-}" == --list ]]; then
-    printf '%s\n' "${ALL_CASES[@]}"
-    exit 0
-  fi
-  local cases=("$@")
-  ((${#cases[@]})) || cases=("${ALL_CASES[@]}")
-  begin_run
-  local c
-  for c in "${cases[@]}"; do
-    run_case "$c"
-  done
-}
-
-main "$@"
+run_cases "$@"

@@ -14,6 +14,7 @@ readonly CHARON=/usr/lib/ipsec/charon
 readonly NS_A=ikw-cap-a NS_B=ikw-cap-b NS_R=ikw-cap-r
 
 WORK=""
+CASE_NAME=""
 PIDS=()
 
 log() { echo "[capture] $*" >&2; }
@@ -335,6 +336,56 @@ stop_capture() {
 }
 
 # ---------------------------------------------------------------- one case
+# begin_case <case> <label>: the case's globals (configure_case, from the
+# driver), a fresh PKI and the namespaces.
+begin_case() {
+  CASE_NAME=$1
+  configure_case "$1"
+  log "=== $2"
+  rm -rf "$WORK/pki" "$WORK/a" "$WORK/b"
+  mkdir -p "$WORK/a" "$WORK/b"
+  make_pki
+  setup_network
+}
+
+# write_charon_conf <host dir> <role: initiator|responder>
+write_charon_conf() {
+  write_strongswan_conf "$1" "$([[ $2 == responder ]] && echo 1 || echo 0)"
+  write_swanctl_conf "$1" "$2"
+}
+
+# launch_charon <netns> <host dir>: start the daemon and load its swanctl.conf.
+launch_charon() {
+  start_charon "$1" "$2"
+  swanctl_in "$1" "$2" --load-all --file "$2/swanctl/swanctl.conf" >> "$WORK/swanctl.log"
+}
+
+# initiate [--required]: the initiator (host a) brings up IKE_SA and CHILD_SA.
+# Without ESP in the kernel the CHILD_SA fails and swanctl reports failure;
+# only --required makes that fatal.
+initiate() {
+  swanctl_in "$NS_A" "$WORK/a" --initiate --child ikw --timeout 30 >&2 && return 0
+  [[ "${1:-}" != --required ]] || die "$CASE_NAME: CHILD_SA did not come up"
+}
+
+# finish_exchange: the initiator deletes the IKE_SA, then capture and
+# namespaces stop.
+finish_exchange() {
+  swanctl_in "$NS_A" "$WORK/a" --terminate --ike ikw --timeout 10 >&2 || true
+  sleep 1
+  stop_capture
+  teardown
+}
+
+# require_established <host>...: each host's charon log shows the IKE SA.
+require_established() {
+  local host
+  for host in "$@"; do
+    grep -qE '(IKE_SA|ISAKMP_SA) ikw\[[0-9]+\] established' "$WORK/$host/charon.log" ||
+      die "$CASE_NAME: no IKE_SA established in $WORK/$host/charon.log"
+  done
+}
+
 trim_log() {  # <in> <out>: drop daemon start-up, keep the exchange onwards
   # (charon: "initiating"/"received packet"; pluto: "*received N bytes")
   awk 'found || /initiating|received packet|\*received [0-9]+ bytes/ {found = 1} found' \
@@ -375,4 +426,20 @@ begin_run() {
   WORK=$(mktemp -d /tmp/ikw-capture.XXXXXX)
   trap cleanup EXIT
   trap 'exit 130' INT TERM
+}
+
+# run_cases [--list | CASE...]: the drivers' main. Needs ALL_CASES and
+# run_case <case> from the driver; no CASE runs them all.
+run_cases() {
+  if [[ "${1:-}" == --list ]]; then
+    printf '%s\n' "${ALL_CASES[@]}"
+    exit 0
+  fi
+  local cases=("$@")
+  ((${#cases[@]})) || cases=("${ALL_CASES[@]}")
+  begin_run
+  local c
+  for c in "${cases[@]}"; do
+    run_case "$c"
+  done
 }
