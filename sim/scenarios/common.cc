@@ -72,6 +72,8 @@ void RunSimulation(ScenarioRun& run, double max_sim_s) {
   // counter that Simulator::Destroy does not reset; fixed streams make the run independent of
   // earlier runs in the same process.
   ns3::InternetStackHelper().AssignStreams(ns3::NodeContainer::GetGlobal(), 0);
+  // Stopped during set-up: Simulator::Run would clear a stop requested before it started.
+  if (run.CheckStop()) return;
   run.StartProgress();
   ns3::Simulator::Stop(ns3::Seconds(max_sim_s));
   ns3::Simulator::Run();

@@ -13,6 +13,7 @@
 #include "sim/scenarios/catalog.h"
 #include "sim/scenarios/company.h"
 #include "sim/scenarios/four_friends.h"
+#include "sim/scenarios/hobby_group.h"
 #include "tests/sim/scenario_test_support.h"
 
 namespace ikewot::sim {
@@ -116,6 +117,22 @@ TEST(ScenarioLibraryTest, ProgressHookSeesTheRunAndStopHookEndsItWithoutSummary)
   const std::string again = FreshDir("library-again");
   ASSERT_TRUE(RunFourFriends(QuietFourFriends(again, 3), RunHooks{}).ok());
   EXPECT_EQ(ReadFile(full + "/events.jsonl"), ReadFile(again + "/events.jsonl"));
+}
+
+TEST(ScenarioLibraryTest, StopDuringSetUpMeansTheSimulationNeverRuns) {
+  // hobby-group reports progress (and so polls the stop hook) while it sets up; ns-3 would
+  // forget a stop requested before Simulator::Run, so the run must not start at all.
+  HobbyGroupConfig config;
+  config.common.out = FreshDir("library-stop-setup");
+  config.common.quiet = true;
+  config.graph.nodes = 40;
+  RunHooks stop;
+  stop.should_stop = [] { return true; };
+  Result<ScenarioOutcome> stopped = RunHobbyGroup(config, stop);
+  ASSERT_TRUE(stopped.ok()) << stopped.error().message;
+  EXPECT_TRUE(stopped->stopped);
+  EXPECT_EQ(ReadFile(config.common.out + "/events.jsonl"), "");
+  EXPECT_FALSE(std::filesystem::exists(config.common.out + "/summary.json"));
 }
 
 TEST(ScenarioLibraryTest, ParametersComeFromOneListAndBadOnesAreRefusedByName) {
