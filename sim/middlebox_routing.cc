@@ -23,8 +23,11 @@ bool IsFragment(const ns3::Ipv4Header& header) {
 }
 
 // The UDP header is rewritten as octets (RFC 768: ports at 0 and 2, length at 4, checksum at
-// 6): the length stays exactly as the sender wrote it, which also holds for a first fragment,
-// and the checksum becomes 0 ("none", allowed for IPv4) because the pseudo-header changed.
+// 6): the length stays exactly as the sender wrote it, which also holds for a first fragment.
+// The checksum covers the pseudo-header's addresses and the ports, so it is updated
+// incrementally for what changed (RFC 1624 eqn. 3), as real NATs do; that also works for a first
+// fragment, which does not hold the whole datagram. A checksum of 0 ("none") stays 0. Real
+// checksums matter where ns-3 computes them (ChecksumEnabled): with a real host on a TAP.
 struct UdpPorts {
   uint16_t source = 0;
   uint16_t destination = 0;
@@ -40,15 +43,36 @@ bool ReadUdpPorts(ns3::Ptr<const ns3::Packet> packet, UdpPorts* ports) {
   return true;
 }
 
-ns3::Ptr<ns3::Packet> WithUdpPorts(ns3::Ptr<const ns3::Packet> packet, const UdpPorts& ports) {
+// RFC 1624 eqn. 3 for one 16-bit word that changed from `was` to `now`: HC' = ~(~HC + ~m + m').
+uint16_t AdjustChecksum(uint16_t checksum, uint16_t was, uint16_t now) {
+  uint32_t sum =
+      static_cast<uint16_t>(~checksum) + static_cast<uint32_t>(static_cast<uint16_t>(~was)) + now;
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  return static_cast<uint16_t>(~sum);
+}
+
+ns3::Ptr<ns3::Packet> WithUdpPorts(ns3::Ptr<const ns3::Packet> packet, const UdpPorts& ports,
+                                   ns3::Ipv4Address old_address, ns3::Ipv4Address new_address) {
   std::vector<uint8_t> bytes(packet->GetSize());
   packet->CopyData(bytes.data(), static_cast<uint32_t>(bytes.size()));
+  const uint16_t old_source = static_cast<uint16_t>(bytes[0] << 8 | bytes[1]);
+  const uint16_t old_destination = static_cast<uint16_t>(bytes[2] << 8 | bytes[3]);
   bytes[0] = static_cast<uint8_t>(ports.source >> 8);
   bytes[1] = static_cast<uint8_t>(ports.source);
   bytes[2] = static_cast<uint8_t>(ports.destination >> 8);
   bytes[3] = static_cast<uint8_t>(ports.destination);
-  bytes[6] = 0;
-  bytes[7] = 0;
+  uint16_t checksum = static_cast<uint16_t>(bytes[6] << 8 | bytes[7]);
+  if (checksum != 0) {
+    const uint32_t was = old_address.Get(), now = new_address.Get();
+    checksum = AdjustChecksum(checksum, static_cast<uint16_t>(was >> 16),
+                              static_cast<uint16_t>(now >> 16));
+    checksum = AdjustChecksum(checksum, static_cast<uint16_t>(was), static_cast<uint16_t>(now));
+    checksum = AdjustChecksum(checksum, old_source, ports.source);
+    checksum = AdjustChecksum(checksum, old_destination, ports.destination);
+    if (checksum == 0) checksum = 0xffff;  // RFC 768: a computed 0 is sent as all ones
+    bytes[6] = static_cast<uint8_t>(checksum >> 8);
+    bytes[7] = static_cast<uint8_t>(checksum);
+  }
   return ns3::Create<ns3::Packet>(bytes.data(), static_cast<uint32_t>(bytes.size()));
 }
 }  // namespace
@@ -128,7 +152,7 @@ bool MiddleboxRouting::TranslateOutbound(ns3::Ptr<ns3::Packet>& packet, ns3::Ipv
     }
     mappings_[public_port] = Mapping{header.GetSource(), ports.source, ns3::Simulator::Now()};
     ports.source = public_port;
-    packet = WithUdpPorts(packet, ports);
+    packet = WithUdpPorts(packet, ports, header.GetSource(), public_address_);
   }
   header.SetSource(public_address_);
   ++translated_;
@@ -155,7 +179,7 @@ bool MiddleboxRouting::TranslateInbound(ns3::Ptr<ns3::Packet>& packet, ns3::Ipv4
   }
   it->second.last_used = ns3::Simulator::Now();
   ports.destination = it->second.inside_port;
-  packet = WithUdpPorts(packet, ports);
+  packet = WithUdpPorts(packet, ports, header.GetDestination(), it->second.inside_address);
   header.SetDestination(it->second.inside_address);
   if (!header.IsLastFragment()) inbound_fragments_[fragment_key] = it->second.inside_address;
   ++translated_;
