@@ -9,11 +9,14 @@ IKEv1.
 """
 
 import re
+import time
 
 from harness import ikescan
-from harness.cases import FAST_RETRANSMIT, case, check_certificate, empty_home
+from harness.cases import FAST_RETRANSMIT, case, check_certificate, empty_home, trust_daemon
+from harness.cases_connect import events
 from harness.daemon import IKEV1_IKE
 from harness.ikewot import Missing
+from harness.proc import HarnessError, wait_for
 
 # ikewot's IKEv1 identity for main mode: RSA, because libreswan 4.10 verifies IKEv1 signatures
 # only with RSA keys (strongSwan would take ECDSA too; one key type keeps both cells alike).
@@ -90,7 +93,7 @@ def daemon_established(ctx):
     log = ctx.daemon.log()
     if ctx.daemon_name == "strongswan":
         return re.search(r"(IKE_SA|ISAKMP_SA) ikw\[\d+\] established", log) is not None
-    return re.search(r'^[^|]*: "ikw".*(ISAKMP SA established|established IKE SA)', log,
+    return re.search(r'^[^|]*: "ikw".*(ISAKMP SA established|IKE SA established|established IKE SA)', log,
                      re.M) is not None
 
 
@@ -147,3 +150,43 @@ def ikev1_main_untrusted(ctx):
               f"stop={result.get('stop')}")
     ctx.check("exit code 5 (AUTHENTICATION_FAILED)", out.rc == 5, f"exit {out.rc}")
     ctx.check("the daemon established no ISAKMP SA", not daemon_established(ctx))
+
+
+@case("ikev1-serve-daemon-initiates",
+      "the daemon (IKEv1 main mode, RSA) connects to `ikewot serve --ikev1 --accept trusted`, "
+      "which trusts its certificate: the ISAKMP SA is established on both sides (ikewot has no "
+      "IKEv1 phase 2, so the daemon's Quick Mode gets no answer)",
+      needs=(("serve", "--json", "--listen", "--accept"),))
+def ikev1_serve_daemon_initiates(ctx):
+    try:
+        ctx.ikewot.require("serve", "--ikev1")
+    except Missing as exc:
+        ctx.check("ikewot serve has --ikev1", False, str(exc))
+    home, cert_pem, _ = ctx.home(key=IKEV1_IDENTITY_KEY)
+    spec = rsa_spec(ctx, peer_cert=cert_pem, initiate=True)
+    trust_daemon(ctx, home, spec.cert)
+    server = ctx.start_ikewot(["serve", "--json", "--ikev1", "--listen", ctx.topo.ikewot.addr,
+                               "--accept", "trusted", "--home", home], "serve")
+    time.sleep(0.5)
+    ctx.check("ikewot serve is running", server.alive(), server.log_text()[-500:])
+    ctx.start_daemon(spec)
+    try:
+        # Quick Mode never completes: a short wait is enough for phase 1.
+        ctx.daemon.initiate(timeout=4)
+    except HarnessError:
+        pass
+
+    def seen_events():
+        return [e.get("event") for e in events(server.log_text())]
+
+    try:
+        wait_for(lambda: "ike-sa-established" in seen_events() or "failed" in seen_events(), 5,
+                 "ikewot serve's IKE SA event")
+    except HarnessError:
+        pass
+    seen = seen_events()
+    ctx.fact("serve_events", seen)
+    ctx.check("ikewot serve reports the IKEv1 SA", "ike-sa-established" in seen,
+              server.log_text()[-800:])
+    ctx.check("the daemon established the ISAKMP SA with ikewot serve",
+              daemon_established(ctx), server.log_text()[-300:])

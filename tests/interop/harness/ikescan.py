@@ -22,7 +22,7 @@ IKEV1_RSA_TRANSFORM = "(1=7,14=256,2=4,3=3,4=14)"
 
 def scan(host, target, aggressive=False, transform=None, ident="ike-scan@ikewot.test"):
     """ike-scan from `host` to `target`; returns (argv, parsed dict, stdout)."""
-    argv = ["ike-scan", "--multiline", "--sport=0", "--retry=2", "--timeout=300"]
+    argv = ["ike-scan", "--multiline", "--sport=0", "--retry=2", "--timeout=1000"]
     if aggressive:
         argv += ["--aggressive", "--dhgroup=14", f"--id={ident}", "--idtype=3"]
     if transform:
@@ -48,6 +48,9 @@ def parse(text):
             learned["notify"] = n.group(1) if n else head
         elif "Handshake returned" in head:
             learned["answer"] = head.replace(" returned", "")
+        elif head.startswith("Unexpected IKE payload returned"):
+            # e.g. an encrypted-looking Informational: HASH then a Notification line.
+            learned["answer"] = "Informational"
         for sub in lines[i + 1:]:
             if not sub.startswith("\t"):
                 break
@@ -71,5 +74,8 @@ def _payload(learned, item):
         learned["certificate"] = True
     elif re.match(r"(Signature|SIG)", item):
         learned["signature"] = True
+    elif item.startswith("Notification=("):
+        m = re.match(r"Notification=\(Type=([^,)]+)", item)
+        learned["notify"] = m.group(1) if m else item
     elif item.startswith("NAT-D"):
         learned["nat_d"] += 1
