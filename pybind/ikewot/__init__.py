@@ -13,6 +13,13 @@ error code becomes which subclass.
 
 from __future__ import annotations
 
+import os  # noqa: F401  (annotations)
+from typing import TYPE_CHECKING, Any, Callable  # noqa: F401
+
+if TYPE_CHECKING:
+    from ikewot.analysis import Run
+    from ikewot.simulation import Progress
+
 __version__ = "0.1.0"
 
 try:
@@ -72,7 +79,8 @@ def simulation_available() -> bool:
     return _native is not None and hasattr(_native, "_simulate")
 
 
-def simulate(scenario, *, out, seed=1, run=1, progress=None, **params):
+def simulate(scenario: str, *, out: str | os.PathLike[str], seed: int = 1, run: int = 1,
+             progress: Callable[[Progress], None] | None = None, **params: Any) -> Run:
     """Runs a scenario in this process and returns its run (``ikewot.simulation.simulate``):
     ``run.events`` is a pandas DataFrame, ``run.trust_graph()`` a networkx DiGraph."""
     from ikewot import simulation
