@@ -81,10 +81,11 @@ Result<Bytes> RawSign(EVP_PKEY* pkey, const SigningParams& params, ByteView mess
   ossl::MdCtxPtr ctx(EVP_MD_CTX_new());
   if (!ctx) return ossl::CryptoError("EVP_MD_CTX_new");
   IKEWOT_RETURN_IF_ERROR(InitContext(ctx.get(), pkey, params, /*sign=*/true));
-  size_t size = 0;
-  if (EVP_DigestSign(ctx.get(), nullptr, &size, MessagePointer(message), message.size()) != 1) {
-    return ossl::CryptoError("EVP_DigestSign (size)");
-  }
+  // The key's maximum signature size, so one EVP_DigestSign call does it (a size query first
+  // would cost a second pass through the provider).
+  const int max_size = EVP_PKEY_get_size(pkey);
+  if (max_size <= 0) return ossl::CryptoError("EVP_PKEY_get_size");
+  size_t size = static_cast<size_t>(max_size);
   Bytes signature(size);
   if (EVP_DigestSign(ctx.get(), signature.data(), &size, MessagePointer(message), message.size()) !=
       1) {
