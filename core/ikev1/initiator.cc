@@ -262,7 +262,7 @@ void Initiator::HandleInformational(const Message& message, TimePoint now) {
     Drop(&counters_.unexpected, "an informational exchange without a notification");
     return;
   }
-  if (!cipher_) {
+  if (!cipher_ || !suite_) {
     Drop(&counters_.undecryptable, "an encrypted informational before the keys exist");
     return;
   }
