@@ -1,11 +1,50 @@
 #include "sim/esp_channels.h"
 
+#include <algorithm>
+
 #include "core/esp/inner_packet.h"
 #include "core/esp/udp_encapsulation.h"
 
 namespace ikewot::sim {
 
+namespace {
+
+// RFC 8200 §3 header + RFC 768 header with the checksum over the RFC 8200 §8.1 pseudo-header
+// (mandatory for UDP over IPv6).
+Bytes MakeInnerUdp6Packet(const Bytes& source, const Bytes& destination, size_t payload_octets) {
+  const size_t udp_length = 8 + payload_octets;
+  Bytes packet(40 + udp_length, 0);
+  packet[0] = 0x60;  // version 6
+  packet[4] = static_cast<uint8_t>(udp_length >> 8);
+  packet[5] = static_cast<uint8_t>(udp_length);
+  packet[6] = 17;  // UDP
+  packet[7] = 64;  // hop limit
+  std::copy(source.begin(), source.end(), packet.begin() + 8);
+  std::copy(destination.begin(), destination.end(), packet.begin() + 24);
+  packet[40] = 0x30;  // source port 12345
+  packet[41] = 0x39;
+  packet[43] = 9;  // discard
+  packet[44] = static_cast<uint8_t>(udp_length >> 8);
+  packet[45] = static_cast<uint8_t>(udp_length);
+  uint32_t sum = 17 + static_cast<uint32_t>(udp_length);
+  for (size_t i = 8; i < 40; i += 2) sum += static_cast<uint32_t>(packet[i] << 8 | packet[i + 1]);
+  for (size_t i = 40; i < packet.size(); i += 2) {
+    sum += static_cast<uint32_t>(packet[i] << 8 | (i + 1 < packet.size() ? packet[i + 1] : 0));
+  }
+  while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+  uint16_t checksum = static_cast<uint16_t>(~sum);
+  if (checksum == 0) checksum = 0xffff;
+  packet[46] = static_cast<uint8_t>(checksum >> 8);
+  packet[47] = static_cast<uint8_t>(checksum);
+  return packet;
+}
+
+}  // namespace
+
 Bytes MakeInnerUdpPacket(const Bytes& source, const Bytes& destination, size_t payload_octets) {
+  if (source.size() == 16 && destination.size() == 16) {
+    return MakeInnerUdp6Packet(source, destination, payload_octets);
+  }
   const size_t total = 20 + 8 + payload_octets;
   Bytes packet(total, 0);
   packet[0] = 0x45;  // version 4, IHL 5

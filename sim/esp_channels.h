@@ -35,8 +35,8 @@ class EspChannels {
     engine::Datagram datagram;  // ports 0: plain ESP (IP protocol 50); else ESP-in-UDP
     size_t inner_octets = 0;
   };
-  // An inner IPv4/UDP packet from `local_address` to the peer carrying `payload_octets` zero
-  // octets (port 9, discard), protected by the peer's outbound SA.
+  // An inner IPv4/UDP (or IPv6/UDP) packet from `local_address` to the peer carrying
+  // `payload_octets` zero octets (port 9, discard), protected by the peer's outbound SA.
   Result<Outgoing> Protect(const Bytes& local_address, const Bytes& peer_address,
                            size_t payload_octets, Rng& rng);
   // Any inner IP packet, protected by the peer's outbound SA as it is (no selector check on
@@ -72,7 +72,8 @@ class EspChannels {
   std::map<uint32_t, std::shared_ptr<Channel>> by_inbound_spi_;
 };
 
-// A minimal IPv4/UDP packet (RFC 791 header with checksum, RFC 768 header without).
+// A minimal IPv4/UDP packet (RFC 791 header with checksum, RFC 768 header without), or IPv6/UDP
+// when both addresses have 16 octets (UDP checksum computed: IPv6 requires it).
 Bytes MakeInnerUdpPacket(const Bytes& source, const Bytes& destination, size_t payload_octets);
 
 }  // namespace ikewot::sim

@@ -2,7 +2,9 @@
 
 #include <ns3/boolean.h>
 #include <ns3/inet-socket-address.h>
+#include <ns3/inet6-socket-address.h>
 #include <ns3/ipv4.h>
+#include <ns3/ipv6.h>
 #include <ns3/log.h>
 #include <ns3/node.h>
 #include <ns3/packet.h>
@@ -21,6 +23,7 @@
 #include "core/crypto/transforms.h"
 #include "core/esp/udp_encapsulation.h"
 #include "core/trust/collection.h"
+#include "sim/sim_address.h"
 
 namespace ikewot::sim {
 
@@ -31,18 +34,6 @@ namespace {
 
 using engine::CertificateDecision;
 using engine::Mode;
-
-Bytes Ipv4Bytes(ns3::Ipv4Address address) {
-  const uint32_t v = address.Get();
-  return Bytes{static_cast<uint8_t>(v >> 24), static_cast<uint8_t>(v >> 16),
-               static_cast<uint8_t>(v >> 8), static_cast<uint8_t>(v)};
-}
-
-ns3::Ipv4Address ToIpv4(const Bytes& address) {
-  if (address.size() != 4) return ns3::Ipv4Address::GetAny();
-  return ns3::Ipv4Address(static_cast<uint32_t>(address[0]) << 24 | address[1] << 16 |
-                          address[2] << 8 | address[3]);
-}
 
 engine::IkeProposalSpec GcmX25519() {
   return {{{crypto::kEncrAesGcm16, 256}}, {crypto::kPrfHmacSha2_256}, {}, {crypto::kDhCurve25519}};
@@ -123,6 +114,12 @@ ns3::TypeId IkewotApplication::GetTypeId() {
                         ns3::BooleanValue(false),
                         ns3::MakeBooleanAccessor(&IkewotApplication::large_first_message_),
                         ns3::MakeBooleanChecker())
+          .AddAttribute("UseIpv6",
+                        "Speak IKE (and ESP) over the node's first global IPv6 address instead "
+                        "of IPv4.",
+                        ns3::BooleanValue(false),
+                        ns3::MakeBooleanAccessor(&IkewotApplication::use_ipv6_),
+                        ns3::MakeBooleanChecker())
           .AddTraceSource("Event",
                           "Every protocol and trust event of this node (docs/run-format.md).",
                           ns3::MakeTraceSourceAccessor(&IkewotApplication::event_trace_),
@@ -154,20 +151,8 @@ std::string IkewotApplication::identification() const {
 
 Status IkewotApplication::Initialize() {
   if (initialized_) return Status::Ok();
-  ns3::Ptr<ns3::Ipv4> ipv4 = GetNode() ? GetNode()->GetObject<ns3::Ipv4>() : nullptr;
-  if (!ipv4) return MakeError(ErrorCode::kInvalidArgument, "the node has no IPv4 stack");
-  for (uint32_t i = 0; i < ipv4->GetNInterfaces() && address_.empty(); ++i) {
-    for (uint32_t a = 0; a < ipv4->GetNAddresses(i); ++a) {
-      ns3::Ipv4Address local = ipv4->GetAddress(i, a).GetLocal();
-      if (!local.IsLocalhost()) {
-        address_ = Ipv4Bytes(local);
-        break;
-      }
-    }
-  }
-  if (address_.empty()) {
-    return MakeError(ErrorCode::kInvalidArgument, "node " + name_ + " has no IPv4 address");
-  }
+  Status addressed = FindOwnAddress();
+  if (!addressed.ok()) return addressed;
   if (name_.empty()) name_ = "n" + std::to_string(node_id_);
 
   const std::string label = "ikewot-sim node " + std::to_string(node_id_) + " run " +
@@ -207,6 +192,42 @@ Status IkewotApplication::Initialize() {
   config.responder_policy.allow_probes = answer_probes_;
   engine_ = std::make_unique<engine::IkeNode>(std::move(config), *rng_);
   initialized_ = true;
+  return Status::Ok();
+}
+
+Status IkewotApplication::FindOwnAddress() {
+  if (use_ipv6_) {
+    ns3::Ptr<ns3::Ipv6> ipv6 = GetNode() ? GetNode()->GetObject<ns3::Ipv6>() : nullptr;
+    if (!ipv6) return MakeError(ErrorCode::kInvalidArgument, "the node has no IPv6 stack");
+    for (uint32_t i = 0; i < ipv6->GetNInterfaces() && address_.empty(); ++i) {
+      for (uint32_t a = 0; a < ipv6->GetNAddresses(i); ++a) {
+        const ns3::Ipv6InterfaceAddress address = ipv6->GetAddress(i, a);
+        if (address.GetScope() == ns3::Ipv6InterfaceAddress::GLOBAL) {
+          address_ = AddressBytes(address.GetAddress());
+          break;
+        }
+      }
+    }
+    if (address_.empty()) {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "node " + name_ + " has no global IPv6 address");
+    }
+    return Status::Ok();
+  }
+  ns3::Ptr<ns3::Ipv4> ipv4 = GetNode() ? GetNode()->GetObject<ns3::Ipv4>() : nullptr;
+  if (!ipv4) return MakeError(ErrorCode::kInvalidArgument, "the node has no IPv4 stack");
+  for (uint32_t i = 0; i < ipv4->GetNInterfaces() && address_.empty(); ++i) {
+    for (uint32_t a = 0; a < ipv4->GetNAddresses(i); ++a) {
+      ns3::Ipv4Address local = ipv4->GetAddress(i, a).GetLocal();
+      if (!local.IsLocalhost()) {
+        address_ = AddressBytes(local);
+        break;
+      }
+    }
+  }
+  if (address_.empty()) {
+    return MakeError(ErrorCode::kInvalidArgument, "node " + name_ + " has no IPv4 address");
+  }
   return Status::Ok();
 }
 
@@ -277,7 +298,10 @@ CertificateDecision IkewotApplication::Judge(const engine::PeerCertificateView& 
 ns3::Ptr<ns3::Socket> IkewotApplication::OpenSocket(uint16_t port) {
   ns3::Ptr<ns3::Socket> socket =
       ns3::Socket::CreateSocket(GetNode(), ns3::UdpSocketFactory::GetTypeId());
-  if (socket->Bind(ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), port)) != 0) {
+  const ns3::Address any =
+      use_ipv6_ ? ns3::Address(ns3::Inet6SocketAddress(ns3::Ipv6Address::GetAny(), port))
+                : ns3::Address(ns3::InetSocketAddress(ns3::Ipv4Address::GetAny(), port));
+  if (socket->Bind(any) != 0) {
     NS_FATAL_ERROR("ikewot node " << name_ << ": cannot bind UDP port " << port);
   }
   socket->SetRecvCallback(ns3::MakeCallback(&IkewotApplication::Receive, this));
@@ -304,11 +328,11 @@ void IkewotApplication::Receive(ns3::Ptr<ns3::Socket> socket) {
   const uint16_t local_port = socket == socket_natt_ ? engine::kNatTraversalPort : engine::kIkePort;
   ns3::Address from;
   while (ns3::Ptr<ns3::Packet> packet = socket->RecvFrom(from)) {
-    if (!ns3::InetSocketAddress::IsMatchingType(from)) continue;
-    ns3::InetSocketAddress source = ns3::InetSocketAddress::ConvertFrom(from);
+    std::optional<AddressAndPort> source = FromSocketAddress(from);
+    if (!source) continue;
     engine::Datagram datagram;
     datagram.local = engine::Endpoint{address_, local_port};
-    datagram.remote = engine::Endpoint{Ipv4Bytes(source.GetIpv4()), source.GetPort()};
+    datagram.remote = engine::Endpoint{std::move(source->address), source->port};
     datagram.payload.resize(packet->GetSize());
     packet->CopyData(datagram.payload.data(), datagram.payload.size());
     if (local_port == engine::kNatTraversalPort) {
@@ -335,7 +359,7 @@ void IkewotApplication::Pump() {
       if (!socket) continue;
       ns3::Ptr<ns3::Packet> packet =
           ns3::Create<ns3::Packet>(d.payload.data(), static_cast<uint32_t>(d.payload.size()));
-      socket->SendTo(packet, 0, ns3::InetSocketAddress(ToIpv4(d.remote.address), d.remote.port));
+      socket->SendTo(packet, 0, SocketAddress(d.remote.address, d.remote.port));
     }
     for (const engine::Event& e : events) HandleEngineEvent(e);
   }
@@ -357,7 +381,7 @@ void IkewotApplication::OnDeadline() {
 
 Json IkewotApplication::PeerJson(const Bytes& address) const {
   const NodeRecord* record = directory_ ? directory_->ByAddress(address) : nullptr;
-  if (record == nullptr) return Json(FormatIpv4(address));
+  if (record == nullptr) return Json(FormatAddress(address));
   return Json(record->id);
 }
 

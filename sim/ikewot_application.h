@@ -56,8 +56,9 @@ class IkewotApplication : public ns3::Application {
   // Ground truth for naming peers in events; must outlive the application.
   void SetDirectory(const Directory* directory) { directory_ = directory; }
   // Makes the identity (deterministically) and the trust store; reads the node's address from
-  // its first non-loopback IPv4 interface. Idempotent; the helper calls it at install time so
-  // that scenarios can register fingerprints before the simulation runs.
+  // its first non-loopback IPv4 interface (or first global IPv6 address with UseIpv6). Idempotent;
+  // the helper calls it at install time so that scenarios can register fingerprints before the
+  // simulation runs.
   Status Initialize();
   // A certificate to present instead of our own (the attacker answering probes for someone
   // else). The key must match the certificate.
@@ -130,6 +131,8 @@ class IkewotApplication : public ns3::Application {
   void StartApplication() override;
   void StopApplication() override;
 
+  // address_: the node's first non-loopback IPv4 address, or global IPv6 one (UseIpv6).
+  Status FindOwnAddress();
   ikewot::TimePoint Now() const;
   engine::Policy MakePolicy(engine::Mode mode);
   engine::CertificateDecision Judge(const engine::PeerCertificateView& view, engine::Mode mode);
@@ -164,6 +167,7 @@ class IkewotApplication : public ns3::Application {
   uint32_t retransmit_tries_ = 5;
   uint32_t fragment_budget_ = 1232;
   bool large_first_message_ = false;
+  bool use_ipv6_ = false;
 
   const Directory* directory_ = nullptr;
   bool initialized_ = false;
@@ -178,7 +182,7 @@ class IkewotApplication : public ns3::Application {
   std::unique_ptr<engine::IkeNode> engine_;
   ns3::Ptr<ns3::Socket> socket_ike_;
   ns3::Ptr<ns3::Socket> socket_natt_;
-  ns3::Ptr<ns3::Socket> socket_esp_;  // raw IPv4, protocol 50
+  ns3::Ptr<ns3::Socket> socket_esp_;  // raw IPv4 or IPv6, protocol 50
   EspChannels esp_;
   struct EspTally {
     uint64_t packets = 0;

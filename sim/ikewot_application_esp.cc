@@ -1,26 +1,36 @@
 // IkewotApplication: application traffic through CHILD SAs (the ESP half of the driver).
 #include <ns3/inet-socket-address.h>
 #include <ns3/ipv4-raw-socket-factory.h>
+#include <ns3/ipv6-raw-socket-factory.h>
 #include <ns3/packet.h>
 #include <ns3/simulator.h>
 #include <ns3/uinteger.h>
 
 #include "sim/ikewot_application.h"
+#include "sim/sim_address.h"
 
 namespace ikewot::sim {
 
 namespace {
 constexpr uint8_t kIpProtocolEsp = 50;
+constexpr size_t kIpv6HeaderOctets = 40;
 
-ns3::Ipv4Address ToIpv4Address(const Bytes& a) {
-  if (a.size() != 4) return ns3::Ipv4Address::GetAny();
-  return ns3::Ipv4Address(static_cast<uint32_t>(a[0]) << 24 | a[1] << 16 | a[2] << 8 | a[3]);
+// Whether `bytes` starts with an IPv6 header (no extension headers) whose payload is ESP and
+// fills the rest exactly: then the raw socket handed us the header too.
+bool StartsWithIpv6EspHeader(const Bytes& bytes) {
+  if (bytes.size() < kIpv6HeaderOctets || bytes[0] >> 4 != 6 || bytes[6] != kIpProtocolEsp) {
+    return false;
+  }
+  const size_t payload = static_cast<size_t>(bytes[4] << 8 | bytes[5]);
+  return payload == bytes.size() - kIpv6HeaderOctets;
 }
 
 }  // namespace
 
 void IkewotApplication::OpenEspSocket() {
-  socket_esp_ = ns3::Socket::CreateSocket(GetNode(), ns3::Ipv4RawSocketFactory::GetTypeId());
+  socket_esp_ =
+      ns3::Socket::CreateSocket(GetNode(), use_ipv6_ ? ns3::Ipv6RawSocketFactory::GetTypeId()
+                                                     : ns3::Ipv4RawSocketFactory::GetTypeId());
   socket_esp_->SetAttribute("Protocol", ns3::UintegerValue(kIpProtocolEsp));
   socket_esp_->Bind();
   socket_esp_->SetRecvCallback(ns3::MakeCallback(&IkewotApplication::ReceiveEsp, this));
@@ -31,7 +41,14 @@ void IkewotApplication::ReceiveEsp(ns3::Ptr<ns3::Socket> socket) {
   while (ns3::Ptr<ns3::Packet> packet = socket->RecvFrom(from)) {
     Bytes bytes(packet->GetSize());
     packet->CopyData(bytes.data(), bytes.size());
-    // ns-3's raw sockets deliver the IPv4 header too; skip it by its IHL.
+    if (use_ipv6_) {
+      std::optional<AddressAndPort> source = FromSocketAddress(from);
+      if (!source) continue;
+      const size_t header = StartsWithIpv6EspHeader(bytes) ? kIpv6HeaderOctets : 0;
+      AcceptEsp(source->address, ByteView(bytes).subspan(header));
+      continue;
+    }
+    // ns-3's IPv4 raw sockets deliver the IPv4 header too; skip it by its IHL.
     if (bytes.empty() || bytes[0] >> 4 != 4) continue;
     const size_t header = static_cast<size_t>(bytes[0] & 0x0f) * 4;
     if (header < 20 || bytes.size() < header) continue;
@@ -87,10 +104,8 @@ Status IkewotApplication::SendEsp(const engine::Datagram& datagram) {
   const int sent =
       datagram.remote.port != 0
           ? socket_natt_->SendTo(packet, 0,
-                                 ns3::InetSocketAddress(ToIpv4Address(datagram.remote.address),
-                                                        datagram.remote.port))
-          : socket_esp_->SendTo(packet, 0,
-                                ns3::InetSocketAddress(ToIpv4Address(datagram.remote.address), 0));
+                                 SocketAddress(datagram.remote.address, datagram.remote.port))
+          : socket_esp_->SendTo(packet, 0, SocketAddress(datagram.remote.address, 0));
   if (sent < 0) return MakeError(ErrorCode::kIo, "the simulated socket refused the packet");
   return Status::Ok();
 }

@@ -2,6 +2,7 @@
 
 #include <ns3/ipv4-static-routing-helper.h>
 #include <ns3/ipv4.h>
+#include <ns3/ipv6.h>
 #include <ns3/log.h>
 #include <ns3/net-device-container.h>
 #include <ns3/node.h>
@@ -63,6 +64,27 @@ void InstallStack(const ns3::NodeContainer& nodes) {
   ns3::Ipv4StaticRoutingHelper static_routing;
   stack.SetRoutingHelper(static_routing);
   stack.Install(nodes);
+}
+
+void InstallDualStack(const ns3::NodeContainer& nodes) {
+  ns3::InternetStackHelper stack;
+  ns3::Ipv4StaticRoutingHelper static_routing;
+  stack.SetRoutingHelper(static_routing);
+  stack.Install(nodes);
+}
+
+uint32_t AttachIpv6(ns3::Ptr<ns3::Node> node, ns3::Ptr<ns3::SimpleChannel> lan,
+                    ns3::Ipv6Address address, ns3::Ipv6Prefix prefix, uint16_t mtu) {
+  ns3::SimpleNetDeviceHelper devices;
+  ns3::Ptr<ns3::NetDevice> device = devices.Install(node, lan).Get(0);
+  device->SetMtu(mtu);
+  ns3::Ptr<ns3::Ipv6> ipv6 = node->GetObject<ns3::Ipv6>();
+  NS_ABORT_MSG_IF(!ipv6, "AttachIpv6: install the IPv6 stack first");
+  const int32_t interface = ipv6->AddInterface(device);
+  ipv6->AddAddress(interface, ns3::Ipv6InterfaceAddress(address, prefix));
+  ipv6->SetMetric(interface, 1);
+  ipv6->SetUp(interface);
+  return static_cast<uint32_t>(interface);
 }
 
 namespace {

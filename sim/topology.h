@@ -9,6 +9,7 @@
 #include <ns3/internet-stack-helper.h>
 #include <ns3/ipv4-address.h>
 #include <ns3/ipv4-static-routing.h>
+#include <ns3/ipv6-address.h>
 #include <ns3/mac48-address.h>
 #include <ns3/node-container.h>
 #include <ns3/nstime.h>
@@ -57,6 +58,15 @@ uint32_t Attach(ns3::Ptr<ns3::Node> node, ns3::Ptr<ns3::SimpleChannel> lan,
 // The same over a point-to-point SimpleNetDevice (no ARP, no broadcast): `lan` joins exactly two.
 uint32_t AttachPointToPoint(ns3::Ptr<ns3::Node> node, ns3::Ptr<ns3::SimpleChannel> lan,
                             ns3::Ipv4Address address, ns3::Ipv4Mask mask, uint16_t mtu = 1500);
+
+// Installs IPv4 and IPv6 (static routing for both; IPv6 duplicate address detection is left to
+// ns-3: addresses become usable about a second after they are added).
+void InstallDualStack(const ns3::NodeContainer& nodes);
+
+// Attaches `node` to `lan` with the IPv6 `address`/`prefix` on a new interface (and its
+// link-local address); returns the IPv6 interface index.
+uint32_t AttachIpv6(ns3::Ptr<ns3::Node> node, ns3::Ptr<ns3::SimpleChannel> lan,
+                    ns3::Ipv6Address address, ns3::Ipv6Prefix prefix, uint16_t mtu = 1500);
 
 // The node's static routing, also when it is wrapped by a MiddleboxRouting.
 ns3::Ptr<ns3::Ipv4StaticRouting> StaticRoutingOf(ns3::Ptr<ns3::Node> node);
