@@ -268,6 +268,25 @@ Bytes Sha256(ByteView data, const EVP_MD* sha256) {
   return out;
 }
 
+Result<Sha256Hasher> Sha256Hasher::Create() {
+  Sha256Hasher h;
+  h.md_.reset(EVP_MD_fetch(nullptr, "SHA256", nullptr));
+  h.ctx_.reset(EVP_MD_CTX_new());
+  if (!h.md_ || !h.ctx_) return ossl::CryptoError("preparing SHA-256");
+  return h;
+}
+
+Status Sha256Hasher::Digest(ByteView data, Bytes* out) {
+  out->resize(32);
+  unsigned int len = 0;
+  if (EVP_DigestInit_ex2(ctx_.get(), md_.get(), nullptr) != 1 ||
+      EVP_DigestUpdate(ctx_.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx_.get(), out->data(), &len) != 1 || len != 32) {
+    return ossl::CryptoError("SHA-256");
+  }
+  return Status::Ok();
+}
+
 std::string FingerprintText(ByteView fingerprint) {
   return crypto::FormatFingerprintHex(fingerprint);
 }

@@ -41,6 +41,20 @@ Result<std::string> FormatDistinguishedName(ByteView name_der);
 // EVP_MD_fetch when hashing in a loop: OpenSSL 3 otherwise looks the algorithm up per call.
 Bytes Sha256(ByteView data, const EVP_MD* sha256 = nullptr);
 
+// SHA-256 over many inputs with one fetched algorithm and one reused context (EVP_Digest
+// allocates a context per call; with EVP_sha256() it also looks the algorithm up each time).
+// Importing a collection hashes every entry's certificate with one of these.
+class Sha256Hasher {
+ public:
+  static Result<Sha256Hasher> Create();
+  [[nodiscard]] Status Digest(ByteView data, Bytes* out);
+
+ private:
+  Sha256Hasher() = default;
+  ossl::MdPtr md_;
+  ossl::MdCtxPtr ctx_;
+};
+
 // Colon-separated upper-case hex, the way `openssl x509 -fingerprint -sha256` prints it
 // (crypto::FormatFingerprintHex).
 std::string FingerprintText(ByteView fingerprint);

@@ -186,8 +186,8 @@ Result<CollectionContent> ParseCollectionContent(ByteView der, const CollectionL
     return MakeError(ErrorCode::kBadValue, "created is before 1970", created_offset);
   }
   IKEWOT_RETURN_IF_ERROR(der::ReadTagged(r, der::kSequence, &list, "entries"));
-  ossl::MdPtr sha256(EVP_MD_fetch(nullptr, "SHA256", nullptr));
-  if (!sha256) return ossl::CryptoError("EVP_MD_fetch(SHA256)");
+  auto hasher = Sha256Hasher::Create();
+  if (!hasher.ok()) return hasher.error();
   while (!list.contents.empty()) {
     if (out.entries.size() == limits.max_entries) {
       return MakeError(ErrorCode::kLimitExceeded,
@@ -195,7 +195,7 @@ Result<CollectionContent> ParseCollectionContent(ByteView der, const CollectionL
                        list.contents.offset());
     }
     SignedEntry entry;
-    IKEWOT_RETURN_IF_ERROR(ReadSignedEntry(list.contents, &entry, sha256.get()));
+    IKEWOT_RETURN_IF_ERROR(ReadSignedEntry(list.contents, &entry, &*hasher));
     out.entries.push_back(std::move(entry));
   }
   if (der::NextIs(r, der::ContextConstructed(0))) {

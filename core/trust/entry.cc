@@ -90,7 +90,7 @@ Status ReadFingerprint(Reader& in, Bytes* out, const char* what) {
   return Status::Ok();
 }
 
-Status ReadEntryTbs(Reader& in, EntryTbs* out, ByteView* encoding, const EVP_MD* sha256) {
+Status ReadEntryTbs(Reader& in, EntryTbs* out, ByteView* encoding, Sha256Hasher* hasher) {
   der::Element tbs, cert, path;
   IKEWOT_RETURN_IF_ERROR(der::ReadTagged(in, der::kSequence, &tbs, "EntryTBS"));
   *encoding = tbs.encoding;
@@ -112,7 +112,11 @@ Status ReadEntryTbs(Reader& in, EntryTbs* out, ByteView* encoding, const EVP_MD*
                      cert.offset);
   }
   out->certificate.assign(cert.encoding.begin(), cert.encoding.end());
-  out->fingerprint = Sha256(out->certificate, sha256);
+  if (hasher) {
+    IKEWOT_RETURN_IF_ERROR(hasher->Digest(out->certificate, &out->fingerprint));
+  } else {
+    out->fingerprint = Sha256(out->certificate);
+  }
   IKEWOT_RETURN_IF_ERROR(ReadPolicy(r, &out->policy));
   IKEWOT_RETURN_IF_ERROR(der::ReadTagged(r, der::kSequence, &path, "path"));
   out->path.clear();
@@ -136,7 +140,7 @@ Status ReadEntryTbs(Reader& in, EntryTbs* out, ByteView* encoding, const EVP_MD*
 
 }  // namespace
 
-Status ReadSignedEntry(Reader& in, SignedEntry* out, const EVP_MD* sha256) {
+Status ReadSignedEntry(Reader& in, SignedEntry* out, Sha256Hasher* hasher) {
   der::Element entry, algorithm;
   IKEWOT_RETURN_IF_ERROR(der::ReadTagged(in, der::kSequence, &entry, "SignedEntry"));
   if (entry.encoding.size() > kMaxSignedEntryBytes) {
@@ -147,7 +151,7 @@ Status ReadSignedEntry(Reader& in, SignedEntry* out, const EVP_MD* sha256) {
   }
   Reader& r = entry.contents;
   ByteView tbs_der;
-  IKEWOT_RETURN_IF_ERROR(ReadEntryTbs(r, &out->tbs, &tbs_der, sha256));
+  IKEWOT_RETURN_IF_ERROR(ReadEntryTbs(r, &out->tbs, &tbs_der, hasher));
   IKEWOT_RETURN_IF_ERROR(der::ReadTagged(r, der::kSequence, &algorithm, "signatureAlgorithm"));
   bool known = false;
   for (auto a : {SignatureAlgorithm::kEcdsaSha256, SignatureAlgorithm::kEcdsaSha384,
@@ -250,8 +254,9 @@ Result<EntryVerifier> EntryVerifier::Create(const crypto::Certificate& signer) {
   v.key_ = *key;
   if (const char* md_name = DigestName(v.algorithm_)) {
     v.md_.reset(EVP_MD_fetch(nullptr, md_name, nullptr));
+    v.digest_.reset(EVP_MD_CTX_new());
     v.prehash_.reset(EVP_PKEY_CTX_new_from_pkey(nullptr, key->pkey(), nullptr));
-    if (!v.md_ || !v.prehash_ || EVP_PKEY_verify_init(v.prehash_.get()) != 1 ||
+    if (!v.md_ || !v.digest_ || !v.prehash_ || EVP_PKEY_verify_init(v.prehash_.get()) != 1 ||
         EVP_PKEY_CTX_set_signature_md(v.prehash_.get(), v.md_.get()) != 1) {
       return ossl::CryptoError("preparing the entry verify context");
     }
@@ -279,8 +284,10 @@ Status EntryVerifier::Verify(const SignedEntry& entry) {
     uint8_t digest[EVP_MAX_MD_SIZE];
     unsigned int digest_len = 0;
     const ByteView tbs = entry.tbs_der();
-    if (EVP_Digest(tbs.data(), tbs.size(), digest, &digest_len, md_.get(), nullptr) != 1) {
-      return ossl::CryptoError("EVP_Digest");
+    if (EVP_DigestInit_ex2(digest_.get(), md_.get(), nullptr) != 1 ||
+        EVP_DigestUpdate(digest_.get(), tbs.data(), tbs.size()) != 1 ||
+        EVP_DigestFinal_ex(digest_.get(), digest, &digest_len) != 1) {
+      return ossl::CryptoError("digesting a trust entry");
     }
     rc = EVP_PKEY_verify(prehash_.get(), entry.signature.data(), entry.signature.size(), digest,
                          digest_len);

@@ -34,6 +34,7 @@
 #include "core/crypto/certificate.h"
 #include "core/crypto/identity.h"
 #include "core/crypto/openssl_handles.h"
+#include "core/trust/cert_summary.h"
 #include "core/trust/policy.h"
 
 namespace ikewot::trust {
@@ -85,9 +86,10 @@ struct SignedEntry {
   ByteView tbs_der() const { return ByteView(der).subspan(tbs_offset, tbs_size); }
 };
 
-// Syntax only (no signature check): limits, field shapes, a normalized policy. `sha256`
-// (optional, fetched once by the caller) computes the certificate fingerprint.
-[[nodiscard]] Status ReadSignedEntry(Reader& in, SignedEntry* out, const EVP_MD* sha256 = nullptr);
+// Syntax only (no signature check): limits, field shapes, a normalized policy. `hasher`
+// (optional, made once by a caller that reads many entries) computes the certificate
+// fingerprint.
+[[nodiscard]] Status ReadSignedEntry(Reader& in, SignedEntry* out, Sha256Hasher* hasher = nullptr);
 Result<SignedEntry> ParseSignedEntry(ByteView der);
 
 // Signs entries with a private key whose certificate the verifiers will hold. Keeps a
@@ -133,6 +135,7 @@ class EntryVerifier {
   Bytes fingerprint_;
   SignatureAlgorithm algorithm_ = SignatureAlgorithm::kEcdsaSha256;
   ossl::MdPtr md_;            // null for Ed25519
+  ossl::MdCtxPtr digest_;     // reused for every entry's digest (null for Ed25519)
   ossl::PkeyCtxPtr prehash_;  // verify context for digest-then-verify algorithms
 };
 

@@ -1,9 +1,14 @@
 // In-memory TrustBackend. Atomicity comes from an undo log: while a transaction runs, every
 // write records how to revert itself, and a failing body replays those records backwards.
 #include <algorithm>
+#include <array>
+#include <cstring>
 #include <map>
+#include <optional>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "core/trust/backend.h"
 
@@ -12,6 +17,30 @@ namespace {
 
 std::string Key(ByteView b) { return std::string(b.begin(), b.end()); }
 Bytes FromKey(const std::string& k) { return Bytes(k.begin(), k.end()); }
+
+// A certificate fingerprint (SHA-256) held inline: the per-entry indexes are the bulk of an
+// import into this backend, and a std::string key of 32 octets is one more heap block each.
+using Fingerprint = std::array<uint8_t, 32>;
+
+std::optional<Fingerprint> ToFingerprint(ByteView b) {
+  if (b.size() != 32) return std::nullopt;  // no stored certificate has such a fingerprint
+  Fingerprint f;
+  std::copy(b.begin(), b.end(), f.begin());
+  return f;
+}
+
+// SHA-256 outputs are uniform and nobody can choose them, so any 8 octets make a good hash.
+struct FingerprintHash {
+  size_t operator()(const Fingerprint& f) const {
+    uint64_t h;
+    std::memcpy(&h, f.data(), sizeof h);
+    return static_cast<size_t>(h);
+  }
+};
+
+// The certificates naming one identity, each with how many records name it there; almost
+// always one, so a short vector beats a map.
+using FingerprintRefs = std::vector<std::pair<Fingerprint, int>>;
 
 struct StoredCollection {
   CollectionInfo info;
@@ -75,7 +104,7 @@ class MemoryBackend final : public TrustBackend {
     if (it != local_.end()) {
       LocalEntry old = it->second;
       Remember([this, old] { RestoreLocal(old); });
-      Unindex(it->second.identities(), k);
+      Unindex(it->second.identities(), ToFingerprint(it->second.fingerprint()));
       local_.erase(it);
     } else {
       Remember([this, k] { EraseLocal(k); });
@@ -145,7 +174,9 @@ class MemoryBackend final : public TrustBackend {
 
   Result<std::vector<CollectionEntry>> EntriesFor(ByteView fingerprint) override {
     std::vector<CollectionEntry> out;
-    auto it = entries_by_fp_.find(Key(fingerprint));
+    const auto fp = ToFingerprint(fingerprint);
+    if (!fp) return out;
+    auto it = entries_by_fp_.find(*fp);
     if (it == entries_by_fp_.end()) return out;
     for (const auto& [id, entry] : it->second) out.push_back(CollectionEntry{id, entry});
     return out;
@@ -174,7 +205,7 @@ class MemoryBackend final : public TrustBackend {
     std::vector<Bytes> out;
     auto it = identities_.find(std::string(identity));
     if (it == identities_.end()) return out;
-    for (const auto& [fp, refs] : it->second) out.push_back(FromKey(fp));
+    for (const auto& [fp, refs] : it->second) out.emplace_back(fp.begin(), fp.end());
     std::sort(out.begin(), out.end());
     return out;
   }
@@ -245,30 +276,43 @@ class MemoryBackend final : public TrustBackend {
     if (in_transaction_) undo_.push_back(std::move(undo));
   }
 
-  void Index(const std::vector<std::string>& identities, const std::string& fp) {
-    for (const std::string& id : identities) ++identities_[id][fp];
+  void Index(const std::vector<std::string>& identities, const std::optional<Fingerprint>& fp) {
+    if (!fp) return;
+    for (const std::string& id : identities) {
+      FingerprintRefs& refs = identities_[id];
+      auto ref =
+          std::find_if(refs.begin(), refs.end(), [&](const auto& r) { return r.first == *fp; });
+      if (ref == refs.end()) {
+        refs.emplace_back(*fp, 1);
+      } else {
+        ++ref->second;
+      }
+    }
   }
 
-  void Unindex(const std::vector<std::string>& identities, const std::string& fp) {
+  void Unindex(const std::vector<std::string>& identities, const std::optional<Fingerprint>& fp) {
+    if (!fp) return;
     for (const std::string& id : identities) {
       auto it = identities_.find(id);
       if (it == identities_.end()) continue;
-      auto ref = it->second.find(fp);
-      if (ref != it->second.end() && --ref->second == 0) it->second.erase(ref);
-      if (it->second.empty()) identities_.erase(it);
+      FingerprintRefs& refs = it->second;
+      auto ref =
+          std::find_if(refs.begin(), refs.end(), [&](const auto& r) { return r.first == *fp; });
+      if (ref != refs.end() && --ref->second == 0) refs.erase(ref);
+      if (refs.empty()) identities_.erase(it);
     }
   }
 
   void InsertLocal(const LocalEntry& entry) {
     const std::string k = Key(entry.fingerprint());
-    Index(entry.identities(), k);
+    Index(entry.identities(), ToFingerprint(entry.fingerprint()));
     local_[k] = entry;
   }
 
   void EraseLocal(const std::string& k) {
     auto it = local_.find(k);
     if (it == local_.end()) return;
-    Unindex(it->second.identities(), k);
+    Unindex(it->second.identities(), ToFingerprint(it->second.fingerprint()));
     local_.erase(it);
   }
 
@@ -279,10 +323,11 @@ class MemoryBackend final : public TrustBackend {
 
   void InsertCollection(StoredCollection c) {
     const int64_t id = c.info.id;
+    entries_by_fp_.reserve(entries_by_fp_.size() + c.entries.size());
     for (const EntryRef& e : c.entries) {
-      const std::string k = Key(e->cert.fingerprint);
-      entries_by_fp_[k][id] = e;
-      Index(e->cert.identities, k);
+      const auto fp = ToFingerprint(e->cert.fingerprint);
+      if (fp) entries_by_fp_[*fp][id] = e;
+      Index(e->cert.identities, fp);
     }
     for (const Bytes& fp : c.removals) removals_by_fp_[Key(fp)].insert(id);
     collections_[id] = std::move(c);
@@ -293,13 +338,14 @@ class MemoryBackend final : public TrustBackend {
     auto it = collections_.find(id);
     if (it == collections_.end()) return;
     for (const EntryRef& e : it->second.entries) {
-      const std::string k = Key(e->cert.fingerprint);
-      auto by_fp = entries_by_fp_.find(k);
+      const auto fp = ToFingerprint(e->cert.fingerprint);
+      if (!fp) continue;
+      auto by_fp = entries_by_fp_.find(*fp);
       if (by_fp != entries_by_fp_.end()) {
         by_fp->second.erase(id);
         if (by_fp->second.empty()) entries_by_fp_.erase(by_fp);
       }
-      Unindex(e->cert.identities, k);
+      Unindex(e->cert.identities, fp);
     }
     for (const Bytes& fp : it->second.removals) {
       auto r = removals_by_fp_.find(Key(fp));
@@ -316,10 +362,10 @@ class MemoryBackend final : public TrustBackend {
   std::unordered_map<std::string, LocalEntry> local_;
   std::map<int64_t, StoredCollection> collections_;
   int64_t next_collection_id_ = 1;
-  std::unordered_map<std::string, std::map<int64_t, EntryRef>> entries_by_fp_;
+  std::unordered_map<Fingerprint, std::map<int64_t, EntryRef>, FingerprintHash> entries_by_fp_;
   std::unordered_map<std::string, std::unordered_set<int64_t>> removals_by_fp_;
   // identity -> certificate fingerprint -> number of records naming it
-  std::unordered_map<std::string, std::unordered_map<std::string, int>> identities_;
+  std::unordered_map<std::string, FingerprintRefs> identities_;
   std::map<std::string, uint64_t> sequences_;
   std::map<std::string, bool> shared_;
   std::vector<Event> events_;
