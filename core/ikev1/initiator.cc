@@ -29,6 +29,23 @@ bool IsInitiatorAuthRefusal(NotifyType type) {
   }
 }
 
+// libreswan pads unencrypted IKEv1 messages to a multiple of 4 octets inside the header's
+// length (up to 3 zero octets after the last payload, found by the interop run): take them off
+// and parse again. Anything else after the last payload is still an error.
+Result<Message> ParseAnswer(ByteView raw) {
+  auto message = ParseMessage(raw);
+  if (message.ok() || message.code() != ErrorCode::kTrailingData) return message;
+  const size_t at = message.error().offset;
+  if (at <= kHeaderSize || at >= raw.size() || raw.size() - at > 3 ||
+      !std::all_of(raw.begin() + at, raw.end(), [](uint8_t b) { return b == 0; })) {
+    return message;
+  }
+  Bytes trimmed(raw.begin(), raw.begin() + at);
+  for (int k = 0; k < 4; ++k) trimmed[24 + k] = static_cast<uint8_t>(at >> (24 - 8 * k));
+  auto again = ParseMessage(trimmed);
+  return again.ok() ? again : message;
+}
+
 }  // namespace
 
 std::string_view Phase1ModeName(Phase1Mode mode) {
@@ -171,7 +188,7 @@ void Initiator::HandleDatagram(const engine::Datagram& datagram, TimePoint now) 
     ++counters_.not_ours;
     return;
   }
-  auto message = ParseMessage(raw);
+  auto message = ParseAnswer(raw);
   if (!message.ok()) {
     Drop(&counters_.malformed, "malformed answer: " + message.error().ToString());
     return;
@@ -186,7 +203,7 @@ void Initiator::HandleDatagram(const engine::Datagram& datagram, TimePoint now) 
     }
     if (!whole->has_value()) return;
     Bytes reassembled = std::move(**whole);
-    auto inner = ParseMessage(reassembled);
+    auto inner = ParseAnswer(reassembled);
     if (!inner.ok() || !std::equal(cky_i_.begin(), cky_i_.end(), reassembled.begin()) ||
         (!inner->header.encrypted() && !inner->payloads.empty() &&
          inner->payloads[0].As<FragmentPayload>() != nullptr)) {

@@ -110,9 +110,8 @@ class Phase1Cipher {
   crypto::AesCbc cbc_;
 };
 
-// The padding a decrypted body ended with must be shorter than a block and, when non-empty,
-// either all zero octets with a final count (Appendix B) or all zero (what some peers send).
-// kBadValue otherwise, naming what was wrong.
+// The padding a decrypted body ended with may be at most one block (strongSwan pads an aligned
+// body with a whole block); kBadValue when longer. Its content is not checked.
 Status CheckPadding(ByteView padding);
 
 }  // namespace ikewot::ikev1

@@ -144,7 +144,9 @@ TEST(Ikev1InitiatorAdversityTest, DamagedMm6IsDroppedAndTheGenuineOneCompletes) 
     i->HandleDatagram(responder.ToInitiator(copy), kStart);
     ASSERT_FALSE(i->done()) << "tampered ciphertext octet " << at;
   }
-  EXPECT_GT(i->counters().undecryptable, 0u);
+  EXPECT_GT(i->counters().undecryptable + i->counters().bad_signature, 20u)
+      << i->counters().undecryptable << " " << i->counters().bad_signature << " "
+      << i->counters().malformed << " " << i->counters().rejected;
   EXPECT_TRUE(i->TakeOutgoing().empty());
   i->HandleDatagram(responder.ToInitiator(mm6), kStart);
   ASSERT_TRUE(i->done());
@@ -242,6 +244,31 @@ TEST(Ikev1InitiatorAdversityTest, FragmentedAm2IsReassembled) {
   EXPECT_EQ(i->result().auth, engine::ResponderAuth::kVerified);
   EXPECT_TRUE(i->result().fragmentation_supported);
   EXPECT_EQ(i->counters().fragments, 4u);
+}
+
+// libreswan pads unencrypted messages to 4 octets inside the header length (interop finding):
+// up to 3 zero octets after the last payload are taken off; other trailing octets are refused.
+TEST(Ikev1InitiatorAdversityTest, LibreswanFourOctetPaddingOfMm4IsAccepted) {
+  DeterministicRng rng(18);
+  ScriptedResponder responder("strongswan/ikev1-main-cert");
+  auto i = StartMain(rng, responder);
+  i->HandleDatagram(responder.ToInitiator(responder.AnswerMm1(TakeOne(*i))), kStart);
+  Bytes mm4 = responder.AnswerMm3(TakeOne(*i));
+  auto padded = [&](Bytes tail) {
+    Bytes m = mm4;
+    m.insert(m.end(), tail.begin(), tail.end());
+    for (int k = 0; k < 4; ++k) m[24 + k] = static_cast<uint8_t>(m.size() >> (24 - 8 * k));
+    return m;
+  };
+  i->HandleDatagram(responder.ToInitiator(padded({0, 0, 0, 0})), kStart);
+  i->HandleDatagram(responder.ToInitiator(padded({0, 1})), kStart);
+  EXPECT_TRUE(i->TakeOutgoing().empty());
+  EXPECT_EQ(i->counters().malformed, 2u);
+  i->HandleDatagram(responder.ToInitiator(padded({0, 0, 0})), kStart);
+  engine::Datagram mm5 = TakeOne(*i);
+  i->HandleDatagram(responder.ToInitiator(responder.AnswerMm5(mm5)), kStart);
+  ASSERT_TRUE(i->done());
+  EXPECT_EQ(i->result().auth, engine::ResponderAuth::kVerified);
 }
 
 TEST(Ikev1InitiatorAdversityTest, FragmentAssemblyBounds) {

@@ -231,8 +231,8 @@ TEST(Ikev1Phase1KeysTest, EncryptDecryptRoundTripAndBadLengths) {
   EXPECT_EQ(Phase1Cipher::Create(suite, Bytes(16, 0)).code(), ErrorCode::kInvalidArgument);
   suite.encryption = EncryptionAlgorithm::kTripleDesCbc;
   EXPECT_EQ(Phase1Cipher::Create(suite, Bytes(24, 0)).code(), ErrorCode::kUnsupported);
-  EXPECT_EQ(CheckPadding(Bytes{1, 0, 3}).code(), ErrorCode::kBadValue);
-  EXPECT_EQ(CheckPadding(Bytes(16, 0)).code(), ErrorCode::kBadValue);
+  EXPECT_TRUE(CheckPadding(Bytes(16, 0)).ok()) << "strongSwan pads aligned bodies by a block";
+  EXPECT_EQ(CheckPadding(Bytes(17, 0)).code(), ErrorCode::kBadValue);
 }
 
 }  // namespace
