@@ -79,7 +79,7 @@ class SqliteBackend final : public TrustBackend {
     // spilled to the WAL mid-transaction and read back (perf: a third of the store's time).
     IKEWOT_RETURN_IF_ERROR(
         db_->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;"));
-    return Transaction([this]() -> Status {
+    IKEWOT_RETURN_IF_ERROR(Transaction([this]() -> Status {
       IKEWOT_ASSIGN_STMT(exists, db_,
                          "SELECT count(*) FROM sqlite_master WHERE type='table' AND "
                          "name='schema_version'");
@@ -100,10 +100,12 @@ class SqliteBackend final : public TrustBackend {
                              " is not the version this ikewot understands (" +
                              std::to_string(kSchemaVersion) + ")");
       }
-      // Older stores have an index on identities (fp) that no query uses and that cost every
-      // import one more B-tree insert per identity; dropping it changes no result.
-      return db_->Exec("DROP INDEX IF EXISTS identities_by_fp");
-    });
+      return Status::Ok();
+    }));
+    // Older stores have an index on identities (fp) that no query uses and that cost every
+    // import one more B-tree insert per identity; dropping it changes no result. (Not inside
+    // the transaction above: SQLite refuses DROP while that body's statements are open.)
+    return db_->Exec("DROP INDEX IF EXISTS identities_by_fp");
   }
 
   Status Transaction(const std::function<Status()>& body) override {

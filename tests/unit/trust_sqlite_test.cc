@@ -168,5 +168,26 @@ TEST_F(TrustSqliteTest, UnknownSchemaVersionsAndCorruptRowsAreClearErrors) {
   EXPECT_EQ(not_a_db.code(), ErrorCode::kIo);
 }
 
+// Stores made before the import speed-up carry an index on identities (fp) that no query
+// uses; opening drops it, and what the store knows is unchanged.
+TEST_F(TrustSqliteTest, OpeningAnOlderStoreDropsTheUnusedIdentityIndex) {
+  auto bob = MakePerson("bob", 2);
+  ASSERT_NE(Open(), nullptr);
+  ASSERT_EQ(RawSql("CREATE INDEX identities_by_fp ON identities (fp)"), SQLITE_OK);
+  {
+    auto store = Open();
+    ASSERT_NE(store, nullptr);
+    ASSERT_TRUE(store->AddLocal(bob->der(), {}, kT0).ok());
+  }
+  std::string error;
+  EXPECT_NE(RawSql("DROP INDEX identities_by_fp", &error), SQLITE_OK);
+  EXPECT_NE(error.find("no such index"), std::string::npos) << error;
+  auto store = Open();
+  ASSERT_NE(store, nullptr);
+  auto d = store->Decide(testing::Query(*bob));
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->verdict, Verdict::kTrustedDirect);
+}
+
 }  // namespace
 }  // namespace ikewot::trust
