@@ -114,6 +114,12 @@ ns3::TypeId IkewotApplication::GetTypeId() {
                         ns3::BooleanValue(false),
                         ns3::MakeBooleanAccessor(&IkewotApplication::large_first_message_),
                         ns3::MakeBooleanChecker())
+          .AddAttribute("AnswerIkev1",
+                        "Also answer IKEv1 main and aggressive mode as a responder (probes of "
+                        "IKEv1 peers get our certificate; engine Policy::accept_ikev1).",
+                        ns3::BooleanValue(false),
+                        ns3::MakeBooleanAccessor(&IkewotApplication::answer_ikev1_),
+                        ns3::MakeBooleanChecker())
           .AddAttribute("UseIpv6",
                         "Speak IKE (and ESP) over the node's first global IPv6 address instead "
                         "of IPv4.",
@@ -190,6 +196,7 @@ Status IkewotApplication::Initialize() {
   engine::NodeConfig config;
   config.responder_policy = MakePolicy(Mode::kConnect);
   config.responder_policy.allow_probes = answer_probes_;
+  config.responder_policy.accept_ikev1 = answer_ikev1_;
   engine_ = std::make_unique<engine::IkeNode>(std::move(config), *rng_);
   initialized_ = true;
   return Status::Ok();
@@ -243,6 +250,7 @@ Status IkewotApplication::SetPresentedIdentity(std::shared_ptr<const crypto::Pri
   engine::NodeConfig config;
   config.responder_policy = MakePolicy(Mode::kConnect);
   config.responder_policy.allow_probes = answer_probes_;
+  config.responder_policy.accept_ikev1 = answer_ikev1_;
   engine_ = std::make_unique<engine::IkeNode>(std::move(config), *rng_);
   return Status::Ok();
 }

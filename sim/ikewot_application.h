@@ -74,6 +74,8 @@ class IkewotApplication : public ns3::Application {
   trust::TrustStore& store() { return *store_; }
   const std::map<Bytes, TrustEdge>& trust_edges() const { return trusted_; }
   const engine::NodeCounters& counters() const { return engine_->counters(); }
+  // Whether the engine answers IKEv1 (the AnswerIkev1 attribute).
+  bool answers_ikev1() const { return engine_ && engine_->ikev1_responder() != nullptr; }
 
   // The partial negotiation toward `peer_address`; `done` gets the kProbeCompleted event (also
   // when it failed). Emits "probe".
@@ -168,6 +170,7 @@ class IkewotApplication : public ns3::Application {
   uint32_t fragment_budget_ = 1232;
   bool large_first_message_ = false;
   bool use_ipv6_ = false;
+  bool answer_ikev1_ = false;
 
   const Directory* directory_ = nullptr;
   bool initialized_ = false;

@@ -77,5 +77,25 @@ TEST(Ipv6Test, TwoNodesProbeConnectAndExchangeEspOverIpv6) {
   events_sink = nullptr;
 }
 
+TEST(Ikev1AttributeTest, AnswerIkev1TurnsOnTheEnginesIkev1Responder) {
+  ns3::RngSeedManager::SetSeed(5);
+  ns3::NodeContainer nodes;
+  nodes.Create(2);
+  InstallStack(nodes);
+  ns3::Ptr<ns3::SimpleChannel> lan = MakeLan(ns3::MilliSeconds(5));
+  Attach(nodes.Get(0), lan, ns3::Ipv4Address("10.7.0.2"), ns3::Ipv4Mask("/24"));
+  Attach(nodes.Get(1), lan, ns3::Ipv4Address("10.7.0.3"), ns3::Ipv4Mask("/24"));
+  Directory directory;
+  IkewotHelper plain(&directory);
+  ns3::NodeContainer first(nodes.Get(0)), second(nodes.Get(1));
+  auto off = ns3::DynamicCast<IkewotApplication>(plain.Install(first, 0).Get(0));
+  IkewotHelper ikev1(&directory);
+  ikev1.SetAttribute("AnswerIkev1", ns3::BooleanValue(true));
+  auto on = ns3::DynamicCast<IkewotApplication>(ikev1.Install(second, 1).Get(0));
+  EXPECT_FALSE(off->answers_ikev1());
+  EXPECT_TRUE(on->answers_ikev1());
+  ns3::Simulator::Destroy();
+}
+
 }  // namespace
 }  // namespace ikewot::sim
