@@ -483,6 +483,9 @@ void IkewotApplication::HandleEngineEvent(const engine::Event& event) {
     case EventKind::kIkeSaEstablished: {
       if (peer_record != nullptr) store_->SetPeerUp(peer_record->name, true);
       if (pending == pending_.end() || !pending->second.connect) {
+        // Judge's decision is only needed to name how our own connects were trusted; keeping
+        // it per peer would grow with every peer that ever connected to us.
+        decision_by_peer_.erase(event.peer.address);
         if (peer_record != nullptr) RefreshTrust("peer up");
         return;
       }
@@ -497,6 +500,7 @@ void IkewotApplication::HandleEngineEvent(const engine::Event& event) {
               directory_ ? directory_->ByFingerprint(decision->second.signer_fingerprint) : nullptr;
           if (signer != nullptr) via = Json(signer->id);
         }
+        decision_by_peer_.erase(decision);
       }
       const engine::IkeSa* sa = engine_->Find(event.sa);
       Json fields = Json::MakeObject();
@@ -527,6 +531,7 @@ void IkewotApplication::HandleEngineEvent(const engine::Event& event) {
       return;
     }
     case EventKind::kFailed: {
+      decision_by_peer_.erase(event.peer.address);
       if (pending == pending_.end()) return;
       if (!pending->second.connect) {
         // A probe that failed before it could report: report it the same way.
