@@ -5,6 +5,7 @@
 
 #include "core/base/writer.h"
 #include "core/crypto/prf.h"
+#include "core/ikev1/nat_discovery.h"
 #include "core/ikev1/phase1_auth.h"
 #include "core/ikev1/responder_sa.h"
 
@@ -24,7 +25,6 @@ constexpr uint8_t kFragmentationVid[] = {0x40, 0x48, 0xb7, 0xd5, 0x6e, 0xbc, 0xe
 
 // Fragment payload header: generic header (4) + fragment ID (2) + number (1) + flags (1).
 constexpr size_t kFragmentHeaderSize = 8;
-constexpr size_t kMaxFragments = 32;
 
 Bytes MessageIdOctets(uint32_t id) {
   Bytes out;
@@ -45,13 +45,6 @@ bool IsFragmentationVendorId(ByteView vid) {
 ByteView NatTraversalVendorId() { return kNatTraversalVid; }
 ByteView DpdVendorId() { return kDpdVid; }
 ByteView FragmentationVendorId() { return kFragmentationVid; }
-
-Result<Bytes> NatDiscoveryHash(HashAlgorithm hash, ByteView cky_i, ByteView cky_r,
-                               const engine::Endpoint& endpoint) {
-  Bytes port;
-  Writer(&port).U16(endpoint.port);
-  return Phase1Hash(hash, {cky_i, cky_r, endpoint.address, port});
-}
 
 SaPayload ResponderSa::ChosenSa() const {
   // RFC 2408 §4.2: the reply holds the one proposal and the one transform chosen, as offered.
@@ -79,12 +72,8 @@ std::vector<Payload> ResponderSa::VendorIds() const {
 
 Result<std::vector<Payload>> ResponderSa::NatDiscoveryPayloads() const {
   // RFC 3947 §3.2: first the hash of the destination (the peer as we see it), then our own.
-  Result<Bytes> peer = NatDiscoveryHash(suite_.hash, cky_i_, cky_r_, remote_);
-  if (!peer.ok()) return peer.error();
-  Result<Bytes> own = NatDiscoveryHash(suite_.hash, cky_i_, cky_r_, local_);
-  if (!own.ok()) return own.error();
-  return std::vector<Payload>{MakePayload(NatDiscoveryPayload{std::move(*peer)}),
-                              MakePayload(NatDiscoveryPayload{std::move(*own)})};
+  return MakeNatDiscoveryPayloads(suite_.hash, cky_i_, cky_r_, local_, remote_,
+                                  PayloadType::kNatDiscovery);
 }
 
 Result<std::vector<Payload>> ResponderSa::OwnAuthPayloads(ResponderEnv& env) const {
@@ -194,7 +183,7 @@ void ResponderSa::Send(Bytes message, ByteView request_raw, ResponderEnv& env) {
     // FRAGMENT payloads, each in an unencrypted message with the same cookies.
     const size_t chunk = budget - kHeaderSize - kFragmentHeaderSize;
     const size_t count = (message.size() + chunk - 1) / chunk;
-    if (count > kMaxFragments) return;
+    if (count > FragmentAssembly::kMaxFragments) return;
     ++fragment_id_;
     for (size_t i = 0; i < count; ++i) {
       const size_t start = i * chunk;
@@ -226,24 +215,11 @@ void ResponderSa::ResendCached(const engine::Datagram& datagram, ResponderEnv& e
 }
 
 std::optional<Bytes> ResponderSa::AddFragment(const FragmentPayload& fragment) {
-  // Receiving: fragments of one message share an ID; a new ID starts over. Bounded in count
-  // and size; the message is whole when every number up to the one flagged last is present.
-  if (fragment.fragment_id != rx_fragment_id_) {
-    rx_fragments_.clear();
-    rx_fragment_id_ = fragment.fragment_id;
-    rx_last_ = 0;
-  }
-  if (fragment.number == 0 || fragment.number > kMaxFragments) return std::nullopt;
-  if (fragment.last()) rx_last_ = fragment.number;
-  rx_fragments_[fragment.number] = fragment.data;
-  if (rx_last_ == 0 || rx_fragments_.size() != rx_last_) return std::nullopt;
-  Bytes whole;
-  for (const auto& [number, data] : rx_fragments_) {
-    if (number > rx_last_) return std::nullopt;
-    whole.insert(whole.end(), data.begin(), data.end());
-  }
-  rx_fragments_.clear();
-  return whole;
+  // Impossible fragments (number 0 or too high, too many octets) are dropped like any other
+  // malformed input; the pieces collected so far stay.
+  Result<std::optional<Bytes>> whole = rx_fragments_.Add(fragment);
+  if (!whole.ok()) return std::nullopt;
+  return std::move(*whole);
 }
 
 }  // namespace ikewot::ikev1

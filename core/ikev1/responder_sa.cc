@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/crypto/identification.h"
+#include "core/ikev1/nat_discovery.h"
 #include "core/ikev1/phase1_auth.h"
 
 namespace ikewot::ikev1 {
@@ -211,21 +212,17 @@ void ResponderSa::HandleMainKe(ByteView raw, const Message& message,
 
 Status ResponderSa::CheckNatDiscovery(const std::vector<Payload>& payloads,
                                       const engine::Datagram& received) {
-  std::vector<const NatDiscoveryPayload*> natd;
+  std::vector<Bytes> hashes;
   for (const Payload& p : payloads) {
-    if (p.type == PayloadType::kNatDiscovery) natd.push_back(p.As<NatDiscoveryPayload>());
+    if (p.type == PayloadType::kNatDiscovery) hashes.push_back(p.As<NatDiscoveryPayload>()->hash);
   }
-  if (natd.empty()) return Status::Ok();  // the peer chose not to detect NATs after all
-  if (natd.size() < 2) return MakeError(ErrorCode::kBadValue, "one NAT-D payload, need >= 2");
+  if (hashes.empty()) return Status::Ok();  // the peer chose not to detect NATs after all
   // RFC 3947 §3.2: the first hash is of the destination (us), the others of the sender.
-  Result<Bytes> ours = NatDiscoveryHash(suite_.hash, cky_i_, cky_r_, received.local);
-  Result<Bytes> theirs = NatDiscoveryHash(suite_.hash, cky_i_, cky_r_, received.remote);
-  if (!ours.ok()) return ours.error();
-  if (!theirs.ok()) return theirs.error();
-  nat_local_ = !ConstantTimeEqual(natd[0]->hash, *ours);
-  nat_peer_ = std::none_of(natd.begin() + 1, natd.end(), [&](const NatDiscoveryPayload* p) {
-    return ConstantTimeEqual(p->hash, *theirs);
-  });
+  Result<engine::NatDetectionResult> nat =
+      EvaluateNatDiscovery(suite_.hash, cky_i_, cky_r_, received, hashes);
+  if (!nat.ok()) return nat.error();
+  nat_local_ = nat->local_behind_nat;
+  nat_peer_ = nat->peer_behind_nat;
   return Status::Ok();
 }
 

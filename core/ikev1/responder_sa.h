@@ -6,7 +6,6 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -18,6 +17,7 @@
 #include "core/crypto/dh.h"
 #include "core/engine/datagram.h"
 #include "core/engine/ike_sa.h"
+#include "core/ikev1/fragment_assembly.h"
 #include "core/ikev1/message.h"
 #include "core/ikev1/phase1_keys.h"
 #include "core/ikev1/responder.h"
@@ -31,10 +31,6 @@ bool IsFragmentationVendorId(ByteView vid);
 ByteView NatTraversalVendorId();  // MD5("RFC 3947")
 ByteView DpdVendorId();           // RFC 3706
 ByteView FragmentationVendorId();
-
-// RFC 3947 §3.2: HASH(CKY-I | CKY-R | IP | Port) with the negotiated hash.
-Result<Bytes> NatDiscoveryHash(HashAlgorithm hash, ByteView cky_i, ByteView cky_r,
-                               const engine::Endpoint& endpoint);
 
 // The shared pieces a ResponderSa needs from its Responder for each call.
 struct ResponderEnv {
@@ -144,9 +140,7 @@ class ResponderSa {
   Bytes peer_fingerprint_;
 
   uint16_t fragment_id_ = 0;  // of our last fragmented message
-  uint16_t rx_fragment_id_ = 0;
-  uint8_t rx_last_ = 0;
-  std::map<uint8_t, Bytes> rx_fragments_;
+  FragmentAssembly rx_fragments_;
 };
 
 }  // namespace ikewot::ikev1

@@ -16,6 +16,7 @@
 #include "core/engine/datagram.h"
 #include "core/engine/ike_sa.h"
 #include "core/ikev1/message.h"
+#include "core/ikev1/nat_discovery.h"
 #include "core/ikev1/phase1_auth.h"
 #include "core/ikev1/phase1_keys.h"
 #include "core/ikev1/phase1_proposals.h"
@@ -278,9 +279,9 @@ class ScriptedInitiator {
   void AddNatD(std::vector<Payload>& payloads, const Endpoint& destination,
                const Endpoint& source) const {
     payloads.push_back(MakePayload(
-        NatDiscoveryPayload{*NatDiscoveryHash(suite_.hash, cky_i_, cky_r_, destination)}));
-    payloads.push_back(
-        MakePayload(NatDiscoveryPayload{*NatDiscoveryHash(suite_.hash, cky_i_, cky_r_, source)}));
+        NatDiscoveryPayload{*ComputeNatDiscoveryHash(suite_.hash, cky_i_, cky_r_, destination)}));
+    payloads.push_back(MakePayload(
+        NatDiscoveryPayload{*ComputeNatDiscoveryHash(suite_.hash, cky_i_, cky_r_, source)}));
   }
 
   Status TakeKeAndNonce(const std::vector<Payload>& payloads) {
