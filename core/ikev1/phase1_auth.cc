@@ -5,14 +5,13 @@
 #include <string>
 
 #include "core/base/writer.h"
+#include "core/crypto/ecdsa_format.h"
 #include "core/crypto/openssl_handles.h"
 #include "core/ikev1/payload_codec.h"
 #include "core/ikev1/phase1_keys.h"
 
 namespace ikewot::ikev1 {
 namespace {
-
-using EcdsaSigPtr = std::unique_ptr<ECDSA_SIG, ossl::Deleter<ECDSA_SIG_free>>;
 
 struct EcdsaMethod {
   AuthenticationMethod method;
@@ -94,39 +93,6 @@ Status RsaRawVerify(EVP_PKEY* pkey, ByteView hash, ByteView signature) {
   return Status::Ok();
 }
 
-Result<Bytes> EcdsaDerToFixed(ByteView der, size_t scalar_size) {
-  const unsigned char* cursor = der.data();
-  EcdsaSigPtr sig(d2i_ECDSA_SIG(nullptr, &cursor, static_cast<long>(der.size())));
-  if (!sig) return ossl::CryptoError("d2i_ECDSA_SIG of our own signature");
-  const BIGNUM* r = nullptr;
-  const BIGNUM* s = nullptr;
-  ECDSA_SIG_get0(sig.get(), &r, &s);
-  Bytes out(2 * scalar_size);
-  if (BN_bn2binpad(r, out.data(), static_cast<int>(scalar_size)) < 0 ||
-      BN_bn2binpad(s, out.data() + scalar_size, static_cast<int>(scalar_size)) < 0) {
-    return ossl::CryptoError("BN_bn2binpad");
-  }
-  return out;
-}
-
-Result<Bytes> EcdsaFixedToDer(ByteView fixed) {
-  size_t half = fixed.size() / 2;
-  ossl::BnPtr r(BN_bin2bn(fixed.data(), static_cast<int>(half), nullptr));
-  ossl::BnPtr s(BN_bin2bn(fixed.data() + half, static_cast<int>(half), nullptr));
-  EcdsaSigPtr sig(ECDSA_SIG_new());
-  if (!r || !s || !sig || ECDSA_SIG_set0(sig.get(), r.get(), s.get()) != 1) {
-    return ossl::CryptoError("building ECDSA_SIG from r | s");
-  }
-  r.release();  // owned by sig now
-  s.release();
-  unsigned char* der = nullptr;
-  int len = i2d_ECDSA_SIG(sig.get(), &der);
-  if (len <= 0) return ossl::CryptoError("i2d_ECDSA_SIG");
-  Bytes out(der, der + len);
-  OPENSSL_free(der);
-  return out;
-}
-
 }  // namespace
 
 Result<Bytes> PayloadBodyOctets(const Payload& payload) {
@@ -171,7 +137,7 @@ Result<Bytes> SignPhase1Hash(const crypto::PrivateKey& key, AuthenticationMethod
     return ossl::CryptoError("EVP_PKEY_sign");
   }
   der.resize(len);
-  return EcdsaDerToFixed(der, ecdsa->scalar_size);
+  return crypto::EcdsaDerToFixed(der, ecdsa->scalar_size);
 }
 
 Status VerifyPhase1Signature(const crypto::PublicKey& key, AuthenticationMethod method,
@@ -186,7 +152,7 @@ Status VerifyPhase1Signature(const crypto::PublicKey& key, AuthenticationMethod 
                                                 std::to_string(2 * ecdsa->scalar_size) +
                                                 " octets, got " + std::to_string(signature.size()));
   }
-  auto der = EcdsaFixedToDer(signature);
+  auto der = crypto::EcdsaFixedToDer(signature);
   if (!der.ok()) return der.error();
   ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key.pkey(), nullptr));
   if (!ctx || EVP_PKEY_verify_init(ctx.get()) != 1) {
