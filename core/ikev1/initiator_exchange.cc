@@ -6,26 +6,20 @@
 #include "core/ikev1/initiator.h"
 #include "core/ikev1/nat_discovery.h"
 #include "core/ikev1/phase1_auth.h"
+#include "core/ikev1/vendor_ids.h"
 
 namespace ikewot::ikev1 {
 namespace {
-
-// RFC 3947 NAT-T, RFC 3706 DPD, XAUTH, IKE fragmentation: what strongSwan sends too.
-constexpr const char* kOurVendorIds[] = {
-    "4a131c81070358455c5728f20e95452f",
-    "afcad71368a1f1c96b8696fc77570100",
-    "09002689dfd6b712",
-    "4048b7d56ebce88525e7de7f00d6c2d3",
-};
 
 constexpr size_t kMinNonce = 8;  // RFC 2409 §5: 8..256 octets
 constexpr size_t kMaxNonce = 256;
 constexpr size_t kOurNonceSize = 32;
 
+// RFC 3947 NAT-T, RFC 3706 DPD, XAUTH, IKE fragmentation: what strongSwan sends too.
 void AppendVendorIds(std::vector<Payload>* payloads) {
-  for (const char* hex : kOurVendorIds) {
-    auto raw = FromHex(hex);
-    if (raw.ok()) payloads->push_back(MakePayload(VendorIdPayload{std::move(*raw)}));
+  for (Payload& vid : VendorIdPayloads(
+           {NatTraversalVendorId(), DpdVendorId(), XauthVendorId(), FragmentationVendorId()})) {
+    payloads->push_back(std::move(vid));
   }
 }
 

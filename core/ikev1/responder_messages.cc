@@ -8,20 +8,10 @@
 #include "core/ikev1/nat_discovery.h"
 #include "core/ikev1/phase1_auth.h"
 #include "core/ikev1/responder_sa.h"
+#include "core/ikev1/vendor_ids.h"
 
 namespace ikewot::ikev1 {
 namespace {
-
-// MD5("RFC 3947"), RFC 3947 §3.1.
-constexpr uint8_t kNatTraversalVid[] = {0x4a, 0x13, 0x1c, 0x81, 0x07, 0x03, 0x58, 0x45,
-                                        0x5c, 0x57, 0x28, 0xf2, 0x0e, 0x95, 0x45, 0x2f};
-// RFC 3706 §4 (Dead Peer Detection 1.0).
-constexpr uint8_t kDpdVid[] = {0xaf, 0xca, 0xd7, 0x13, 0x68, 0xa1, 0xf1, 0xc9,
-                               0x6b, 0x86, 0x96, 0xfc, 0x77, 0x57, 0x01, 0x00};
-// MD5("FRAGMENTATION") as Cisco and strongSwan send it (followed by capability flags, which
-// we do not require when recognising it).
-constexpr uint8_t kFragmentationVid[] = {0x40, 0x48, 0xb7, 0xd5, 0x6e, 0xbc, 0xe8, 0x85,
-                                         0x25, 0xe7, 0xde, 0x7f, 0x00, 0xd6, 0xc2, 0xd3};
 
 // Fragment payload header: generic header (4) + fragment ID (2) + number (1) + flags (1).
 constexpr size_t kFragmentHeaderSize = 8;
@@ -33,18 +23,6 @@ Bytes MessageIdOctets(uint32_t id) {
 }
 
 }  // namespace
-
-bool IsNatTraversalVendorId(ByteView vid) {
-  return std::equal(vid.begin(), vid.end(), std::begin(kNatTraversalVid),
-                    std::end(kNatTraversalVid));
-}
-bool IsFragmentationVendorId(ByteView vid) {
-  return vid.size() >= sizeof(kFragmentationVid) &&
-         std::equal(std::begin(kFragmentationVid), std::end(kFragmentationVid), vid.begin());
-}
-ByteView NatTraversalVendorId() { return kNatTraversalVid; }
-ByteView DpdVendorId() { return kDpdVid; }
-ByteView FragmentationVendorId() { return kFragmentationVid; }
 
 SaPayload ResponderSa::ChosenSa() const {
   // RFC 2408 §4.2: the reply holds the one proposal and the one transform chosen, as offered.
@@ -59,15 +37,10 @@ SaPayload ResponderSa::ChosenSa() const {
 }
 
 std::vector<Payload> ResponderSa::VendorIds() const {
-  std::vector<Payload> vids;
-  if (peer_nat_t_)
-    vids.push_back(MakePayload(
-        VendorIdPayload{Bytes(NatTraversalVendorId().begin(), NatTraversalVendorId().end())}));
-  if (peer_fragmentation_) {
-    vids.push_back(MakePayload(
-        VendorIdPayload{Bytes(FragmentationVendorId().begin(), FragmentationVendorId().end())}));
-  }
-  return vids;
+  std::vector<ByteView> ids;
+  if (peer_nat_t_) ids.push_back(NatTraversalVendorId());
+  if (peer_fragmentation_) ids.push_back(FragmentationVendorId());
+  return VendorIdPayloads(ids);
 }
 
 Result<std::vector<Payload>> ResponderSa::NatDiscoveryPayloads() const {

@@ -5,6 +5,7 @@
 #include "core/crypto/identification.h"
 #include "core/ikev1/nat_discovery.h"
 #include "core/ikev1/phase1_auth.h"
+#include "core/ikev1/vendor_ids.h"
 
 namespace ikewot::ikev1 {
 namespace {

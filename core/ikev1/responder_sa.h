@@ -24,14 +24,6 @@
 
 namespace ikewot::ikev1 {
 
-// Vendor IDs the responder recognises in MM1/AM1 and echoes (RFC 3947 §3.1, RFC 3706 §4,
-// Cisco/strongSwan IKE fragmentation).
-bool IsNatTraversalVendorId(ByteView vid);
-bool IsFragmentationVendorId(ByteView vid);
-ByteView NatTraversalVendorId();  // MD5("RFC 3947")
-ByteView DpdVendorId();           // RFC 3706
-ByteView FragmentationVendorId();
-
 // The shared pieces a ResponderSa needs from its Responder for each call.
 struct ResponderEnv {
   const ResponderConfig& config;

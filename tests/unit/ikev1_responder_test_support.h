@@ -22,6 +22,7 @@
 #include "core/ikev1/phase1_proposals.h"
 #include "core/ikev1/responder.h"
 #include "core/ikev1/responder_sa.h"
+#include "core/ikev1/vendor_ids.h"
 #include "tests/unit/testing/engine_harness.h"
 
 namespace ikewot::ikev1::testing {
