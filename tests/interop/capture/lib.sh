@@ -331,7 +331,16 @@ start_capture() {  # <netns> <iface> <out.pcap> <log>
 }
 
 stop_capture() {
-  kill -INT "$CAPTURE_PID" 2>/dev/null || true
+  # SIGINT lets tshark flush and close the file; under load it sometimes misses the first one,
+  # so ask again, then TERM, then KILL rather than hang the capture run.
+  local tries
+  for tries in INT INT TERM KILL; do
+    kill -"$tries" "$CAPTURE_PID" 2>/dev/null || break
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+      kill -0 "$CAPTURE_PID" 2>/dev/null || break 2
+      sleep 0.3
+    done
+  done
   wait "$CAPTURE_PID" 2>/dev/null || true
 }
 
