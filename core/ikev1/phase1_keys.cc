@@ -5,32 +5,9 @@
 #include "core/crypto/openssl_handles.h"
 #include "core/crypto/prf.h"
 #include "core/crypto/transforms.h"
+#include "core/ikev2/constants.h"
 
 namespace ikewot::ikev1 {
-namespace {
-
-std::string GroupName(uint16_t group) {
-  switch (group) {
-    case 2:
-      return "MODP_1024";
-    case 14:
-      return "MODP_2048";
-    case 15:
-      return "MODP_3072";
-    case 16:
-      return "MODP_4096";
-    case 19:
-      return "ECP_256";
-    case 20:
-      return "ECP_384";
-    case 21:
-      return "ECP_521";
-    default:
-      return "GROUP_" + std::to_string(group);
-  }
-}
-
-}  // namespace
 
 std::string Phase1AuthName(AuthenticationMethod auth) {
   switch (auth) {
@@ -96,7 +73,8 @@ std::string Phase1Suite::ToString() const {
   std::string encr = encryption == EncryptionAlgorithm::kAesCbc
                          ? "AES_CBC_" + std::to_string(key_bits)
                          : "ENCR_" + std::to_string(static_cast<uint16_t>(encryption));
-  return encr + "/" + HashName(hash) + "/" + GroupName(group) + "/" + Phase1AuthName(auth);
+  return encr + "/" + HashName(hash) + "/" + std::string(ikev2::DhGroupName(group)) + "/" +
+         Phase1AuthName(auth);
 }
 
 Result<size_t> CipherKeySize(const Phase1Suite& suite) {
