@@ -13,6 +13,7 @@
 #include "core/crypto/certificate.h"
 #include "core/crypto/random.h"
 #include "core/ikev1/initiator.h"
+#include "tests/fuzz/fuzz_support.h"
 
 namespace {
 
@@ -20,15 +21,8 @@ using namespace ikewot;  // NOLINT
 
 engine::LocalIdentity MakeRsaIdentity() {
   DeterministicRng rng(1);
-  engine::LocalIdentity identity;
-  Result<crypto::PrivateKey> key = crypto::PrivateKey::Generate(crypto::KeyType::kRsa2048, rng);
-  if (!key.ok()) return identity;
-  Result<crypto::Certificate> cert = crypto::MakeSelfSigned(
-      *key, crypto::SelfSignedOptions{"fuzz", {}, 30}, TimePoint::FromUnixSeconds(1700000000), rng);
-  if (!cert.ok()) return identity;
-  identity.key = std::make_shared<const crypto::PrivateKey>(std::move(*key));
-  identity.certificate_chain_der = {cert->ToDer()};
-  return identity;
+  return fuzz::MakeFuzzIdentity(crypto::KeyType::kRsa2048, rng,
+                                TimePoint::FromUnixSeconds(1700000000));
 }
 
 // Made once: key generation is not what is being fuzzed.
@@ -54,15 +48,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (!initiator.ok()) return 0;
   ikev1::Initiator& i = **initiator;
   const bool patch_cookie = (data[0] & 2) != 0;
-  size_t pos = 1;
-  while (pos + 2 <= size && !i.done()) {
-    const uint16_t header = static_cast<uint16_t>(data[pos] << 8 | data[pos + 1]);
-    pos += 2;
-    const size_t len = std::min<size_t>(header & 0x7FFF, size - pos);
-    Bytes payload(data + pos, data + pos + len);
-    pos += len;
+  fuzz::DatagramRecords records(data, size, 1);
+  for (fuzz::DatagramRecord record; !i.done() && records.Next(&record);) {
+    const Bytes& payload = record.payload;
     engine::Endpoint local = i.local(), remote = config.remote;
-    if (header & 0x8000) remote.port = engine::kNatTraversalPort;
+    if (record.nat_traversal_port) remote.port = engine::kNatTraversalPort;
     Bytes framed = engine::FrameIkeMessage(local, remote, payload);
     if (patch_cookie) {
       const size_t at = framed.size() - payload.size();

@@ -13,6 +13,7 @@
 #include "core/crypto/certificate.h"
 #include "core/crypto/random.h"
 #include "core/engine/ike_node.h"
+#include "tests/fuzz/fuzz_support.h"
 
 namespace {
 
@@ -21,15 +22,7 @@ using namespace ikewot::engine;  // NOLINT
 
 LocalIdentity MakeIdentity(crypto::KeyType type, uint64_t seed) {
   DeterministicRng rng(seed);
-  LocalIdentity identity;
-  Result<crypto::PrivateKey> key = crypto::PrivateKey::Generate(type, rng);
-  if (!key.ok()) return identity;
-  Result<crypto::Certificate> cert = crypto::MakeSelfSigned(
-      *key, crypto::SelfSignedOptions{"fuzz", {}, 30}, TimePoint::FromUnixSeconds(1700000000), rng);
-  if (!cert.ok()) return identity;
-  identity.key = std::make_shared<const crypto::PrivateKey>(std::move(*key));
-  identity.certificate_chain_der = {cert->ToDer()};
-  return identity;
+  return fuzz::MakeFuzzIdentity(type, rng, TimePoint::FromUnixSeconds(1700000000));
 }
 
 // Made once: key generation is not what is being fuzzed.
@@ -57,15 +50,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const Endpoint peer = Endpoint::V4(192, 0, 2, 1, 500);
   uint8_t last_cookies[16] = {};
   bool have_cookies = false;
-  size_t pos = 1;
-  while (pos + 2 <= size) {
-    const uint16_t header = static_cast<uint16_t>(data[pos] << 8 | data[pos + 1]);
-    pos += 2;
-    const size_t len = std::min<size_t>(header & 0x7FFF, size - pos);
-    Bytes payload(data + pos, data + pos + len);
-    pos += len;
+  fuzz::DatagramRecords records(data, size, 1);
+  for (fuzz::DatagramRecord record; records.Next(&record);) {
+    Bytes& payload = record.payload;
     Endpoint local = self, remote = peer;
-    if (header & 0x8000) local.port = remote.port = kNatTraversalPort;
+    if (record.nat_traversal_port) local.port = remote.port = kNatTraversalPort;
     if (have_cookies && payload.size() >= 16 && payload[0] == 0xAA) {
       std::copy(std::begin(last_cookies), std::end(last_cookies), payload.begin());
     }

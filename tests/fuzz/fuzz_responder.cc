@@ -21,6 +21,7 @@
 #include "core/crypto/transforms.h"
 #include "core/engine/ike_node.h"
 #include "core/engine/protection.h"
+#include "tests/fuzz/fuzz_support.h"
 
 namespace {
 
@@ -38,15 +39,7 @@ Policy MakePolicy(Rng& rng, TimePoint now) {
                            {crypto::kIntegHmacSha2_256_128},
                            {crypto::kDhCurve25519}}};
   policy.esp_proposals = {{{{crypto::kEncrAesGcm16, 256}}, {}, false}};
-  Result<crypto::PrivateKey> key = crypto::PrivateKey::Generate(crypto::KeyType::kEd25519, rng);
-  if (key.ok()) {
-    Result<crypto::Certificate> cert =
-        crypto::MakeSelfSigned(*key, crypto::SelfSignedOptions{"fuzz", {}, 30}, now, rng);
-    if (cert.ok()) {
-      policy.identity.key = std::make_shared<const crypto::PrivateKey>(std::move(*key));
-      policy.identity.certificate_chain_der = {cert->ToDer()};
-    }
-  }
+  policy.identity = fuzz::MakeFuzzIdentity(crypto::KeyType::kEd25519, rng, now);
   return policy;
 }
 
@@ -91,15 +84,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     (void)responder.TakeEvents();
   }
-  size_t pos = size > 0 ? 1 : 0;
-  while (pos + 2 <= size) {
-    const uint16_t header = static_cast<uint16_t>(data[pos] << 8 | data[pos + 1]);
-    pos += 2;
-    const size_t len = std::min<size_t>(header & 0x7FFF, size - pos);
-    Bytes payload(data + pos, data + pos + len);
-    pos += len;
+  fuzz::DatagramRecords records(data, size, size > 0 ? 1 : 0);
+  for (fuzz::DatagramRecord record; records.Next(&record);) {
+    Bytes& payload = record.payload;
     Endpoint local = self, remote = peer;
-    if (header & 0x8000) local.port = remote.port = kNatTraversalPort;
+    if (record.nat_traversal_port) local.port = remote.port = kNatTraversalPort;
     if (spi_i != 0 && payload.size() >= 16 && payload[0] == 0xAA) {
       for (int i = 0; i < 8; ++i) {
         payload[i] = static_cast<uint8_t>(spi_i >> (56 - 8 * i));
