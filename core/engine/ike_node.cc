@@ -80,9 +80,9 @@ Result<SaHandle> IkeNode::StartInitiator(Mode mode, Endpoint local, Endpoint rem
   }
   if (sas_.size() >= config_.max_sas) return MakeError(ErrorCode::kLimitExceeded, "too many SAs");
   // Use what an earlier probe learned: start with the group that worked, avoiding INVALID_KE.
-  auto known = knowledge_.find(remote.address);
-  if (!policy.ke_guess && known != knowledge_.end() && known->second.ke_group) {
-    const uint16_t group = *known->second.ke_group;
+  const PeerKnowledge* known = Recall(remote.address);
+  if (!policy.ke_guess && known != nullptr && known->ke_group) {
+    const uint16_t group = *known->ke_group;
     for (const IkeProposalSpec& p : policy.ike_proposals) {
       if (std::find(p.ke_groups.begin(), p.ke_groups.end(), group) != p.ke_groups.end()) {
         policy.ke_guess = group;
@@ -324,7 +324,8 @@ void IkeNode::Learn(const IkeSa& sa) {
   if (sa.role() != IkeSa::Role::kInitiator) return;
   const ProbeResult& seen = sa.probe_result();
   if (!sa.suite() && !seen.behaviour.invalid_ke_group) return;
-  PeerKnowledge& k = knowledge_[sa.remote().address];
+  if (config_.peer_knowledge_entries == 0) return;
+  PeerKnowledge& k = Remember(sa.remote().address);
   if (sa.suite()) {
     k.chosen_suite = sa.suite();
     k.ke_group = sa.suite()->ke_group;
@@ -337,6 +338,29 @@ void IkeNode::Learn(const IkeSa& sa) {
   k.vendors.clear();
   for (const VendorIdSeen& v : seen.vendor_ids)
     k.vendors.push_back(v.name.empty() ? ToHex(v.raw) : v.name);
+}
+
+const PeerKnowledge* IkeNode::Recall(const Bytes& address) {
+  auto it = knowledge_.find(address);
+  if (it == knowledge_.end()) return nullptr;
+  knowledge_recency_.splice(knowledge_recency_.begin(), knowledge_recency_, it->second.recency);
+  return &it->second.knowledge;
+}
+
+PeerKnowledge& IkeNode::Remember(const Bytes& address) {
+  auto [it, inserted] = knowledge_.try_emplace(address);
+  if (!inserted) {
+    knowledge_recency_.splice(knowledge_recency_.begin(), knowledge_recency_, it->second.recency);
+    return it->second.knowledge;
+  }
+  knowledge_recency_.push_front(&it->first);
+  it->second.recency = knowledge_recency_.begin();
+  while (knowledge_.size() > config_.peer_knowledge_entries) {
+    const Bytes* oldest = knowledge_recency_.back();
+    knowledge_recency_.pop_back();
+    knowledge_.erase(*oldest);
+  }
+  return it->second.knowledge;
 }
 
 void IkeNode::FileDeadline(SaHandle handle, TimePoint deadline) {
@@ -391,7 +415,7 @@ void IkeNode::Sweep() {
 
 const PeerKnowledge* IkeNode::KnowledgeOf(const Bytes& address) const {
   auto it = knowledge_.find(address);
-  return it == knowledge_.end() ? nullptr : &it->second;
+  return it == knowledge_.end() ? nullptr : &it->second.knowledge;
 }
 
 const IkeSa* IkeNode::Find(SaHandle handle) const {

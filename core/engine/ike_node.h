@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <list>
 #include <map>
 #include <memory>
 #include <optional>
@@ -43,6 +44,10 @@ struct NodeConfig {
   // peer, least recently used dropped first; 0 disables the cache. Each entry costs about the
   // bytes docs/bench/handshake.md measures (a few KB for an ECDSA certificate).
   size_t peer_certificate_cache_entries = 32;
+  // Peers whose PeerKnowledge is kept, least recently used dropped first; 0 keeps none. A node
+  // that meets many distinct peers (the 100,000-node simulation) would otherwise grow by one
+  // entry per peer it ever initiated to.
+  size_t peer_knowledge_entries = 1024;
 };
 
 // What earlier exchanges taught us about a peer (the patent's "further information", used to
@@ -76,7 +81,8 @@ class IkeNode {
   std::vector<Event> TakeEvents() { return std::exchange(events_, {}); }
 
   const NodeCounters& counters() const { return counters_; }
-  const PeerKnowledge* KnowledgeOf(const Bytes& address) const;
+  const PeerKnowledge* KnowledgeOf(const Bytes& address) const;  // does not count as a use
+  size_t known_peer_count() const { return knowledge_.size(); }
   const IkeSa* Find(SaHandle sa) const;
   const PeerCertificateCache& peer_certificates() const { return peer_certificates_; }
   // The IKEv1 responder, present when responder_policy.accept_ikev1 is set.
@@ -92,6 +98,11 @@ class IkeNode {
   void SendStateless(const Datagram& datagram, const ikev2::Header& request,
                      ikev2::NotifyPayload notify);
   void Learn(const IkeSa& sa);
+  // The knowledge kept about `address`, marked most recently used; nullptr when none is kept.
+  const PeerKnowledge* Recall(const Bytes& address);
+  // The entry for `address`, created (evicting the least recently used beyond the bound) and
+  // marked most recently used. Only called when peer_knowledge_entries > 0.
+  PeerKnowledge& Remember(const Bytes& address);
   // For every SA touched since the last sweep (the only ones whose state can have changed):
   // drops it from every index when closed, keeps the half-open and probe accounting right,
   // learns from it, and files its next deadline. Costs O(touched log n), not O(n).
@@ -124,9 +135,16 @@ class IkeNode {
   std::map<std::pair<Bytes, uint64_t>, SaHandle> by_initiator_spi_;  // responder SAs
   std::map<SaHandle, Bytes> counted_half_open_;                      // handle -> source address
   std::map<SaHandle, Bytes> probes_in_flight_;                       // handle -> target address
-  std::map<Bytes, PeerKnowledge> knowledge_;
-  std::map<Bytes, Bytes> own_subjects_;  // our certificate DER -> its subject DN
+  std::map<Bytes, Bytes> own_subjects_;      // our certificate DER -> its subject DN
   std::unique_ptr<ikev1::Responder> ikev1_;  // datagrams with ISAKMP major version 1
+
+  // PeerKnowledge per peer address, bounded by NodeConfig::peer_knowledge_entries.
+  struct KnownPeer {
+    PeerKnowledge knowledge;
+    std::list<const Bytes*>::iterator recency;  // position in knowledge_recency_
+  };
+  std::map<Bytes, KnownPeer> knowledge_;
+  std::list<const Bytes*> knowledge_recency_;  // knowledge_'s keys, most recently used first
 };
 
 }  // namespace ikewot::engine
