@@ -120,6 +120,20 @@ ns3::TypeId IkewotApplication::GetTypeId() {
                         ns3::BooleanValue(false),
                         ns3::MakeBooleanAccessor(&IkewotApplication::answer_ikev1_),
                         ns3::MakeBooleanChecker())
+          .AddAttribute(
+              "PeerCertificateCacheEntries",
+              "Parsed peer certificates the engine keeps for the next handshake with "
+              "the same peer (engine NodeConfig::peer_certificate_cache_entries; 0: "
+              "none).",
+              ns3::UintegerValue(32),
+              ns3::MakeUintegerAccessor(&IkewotApplication::peer_certificate_cache_entries_),
+              ns3::MakeUintegerChecker<uint32_t>())
+          .AddAttribute("PeerKnowledgeEntries",
+                        "Peers whose learned suite and KE group the engine remembers (engine "
+                        "NodeConfig::peer_knowledge_entries; 0: none).",
+                        ns3::UintegerValue(1024),
+                        ns3::MakeUintegerAccessor(&IkewotApplication::peer_knowledge_entries_),
+                        ns3::MakeUintegerChecker<uint32_t>())
           .AddAttribute("UseIpv6",
                         "Speak IKE (and ESP) over the node's first global IPv6 address instead "
                         "of IPv4.",
@@ -197,6 +211,8 @@ Status IkewotApplication::Initialize() {
   config.responder_policy = MakePolicy(Mode::kConnect);
   config.responder_policy.allow_probes = answer_probes_;
   config.responder_policy.accept_ikev1 = answer_ikev1_;
+  config.peer_certificate_cache_entries = peer_certificate_cache_entries_;
+  config.peer_knowledge_entries = peer_knowledge_entries_;
   engine_ = std::make_unique<engine::IkeNode>(std::move(config), *rng_);
   initialized_ = true;
   return Status::Ok();
@@ -251,6 +267,8 @@ Status IkewotApplication::SetPresentedIdentity(std::shared_ptr<const crypto::Pri
   config.responder_policy = MakePolicy(Mode::kConnect);
   config.responder_policy.allow_probes = answer_probes_;
   config.responder_policy.accept_ikev1 = answer_ikev1_;
+  config.peer_certificate_cache_entries = peer_certificate_cache_entries_;
+  config.peer_knowledge_entries = peer_knowledge_entries_;
   engine_ = std::make_unique<engine::IkeNode>(std::move(config), *rng_);
   return Status::Ok();
 }

@@ -171,6 +171,8 @@ class IkewotApplication : public ns3::Application {
   bool large_first_message_ = false;
   bool use_ipv6_ = false;
   bool answer_ikev1_ = false;
+  uint32_t peer_certificate_cache_entries_ = 32;  // engine::NodeConfig bounds
+  uint32_t peer_knowledge_entries_ = 1024;
 
   const Directory* directory_ = nullptr;
   bool initialized_ = false;
