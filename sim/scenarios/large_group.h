@@ -1,0 +1,65 @@
+// large-group: the scale run. N nodes (up to 100,000) in groups of --groupSize behind access
+// routers of a routed tree (sim/grouped_network.h); each node opens --handshakes full IKEv2
+// connections (IKE_SA_INIT + IKE_AUTH with real X25519, real --keyType signatures, a CHILD SA)
+// to random peers within --window seconds, holds each for --hold seconds and deletes it
+// (INFORMATIONAL). Peers are accepted unverified: the trust model is measured by hobby-group,
+// this one measures the engine and the simulator at scale. Besides the common summary it reports
+// set-up and run wall and CPU seconds, ns-3 events per second, handshakes per wall-second, CPU
+// per handshake and memory, and prints a progress line with them every --progressEvery
+// simulated seconds.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "core/base/status.h"
+#include "sim/scenario.h"
+#include "sim/scenarios/common.h"
+
+namespace ikewot::sim {
+
+struct LargeGroupConfig {
+  static constexpr const char* kProgram = "large-group";
+  ScenarioOptions common = ScenarioDefaults("runs/large-group", /*metrics_interval_s=*/0,
+                                            /*progress_interval_s=*/0);
+  uint32_t nodes = 1000;
+  uint32_t handshakes = 10;  // connections each node initiates
+  double window_s = 600;
+  uint32_t group_size = 50;
+  double hold_s = 30;
+  std::string key_type = "ed25519";
+  // Peers are random: with N nodes a node meets the same peer again with probability ~2K/N, so
+  // per-peer engine state is almost never reused and only costs memory (docs/bench/sim.md).
+  uint32_t peer_certificate_cache_entries = 2;
+  uint32_t peer_knowledge_entries = 16;
+  double progress_every_s = 60;
+
+  template <typename Visitor>
+  void VisitOwn(Visitor&& visit) {
+    visit("nodes", "Number of nodes (at least 2)", nodes);
+    visit("handshakes", "Connections each node initiates", handshakes);
+    visit("window", "Seconds over which the connections start", window_s);
+    visit("groupSize", "Hosts per access router (at most 63)", group_size);
+    visit("hold", "Seconds a connection stays up before it is deleted (frees its SAs)", hold_s);
+    visit("keyType", "Node keys and AUTH signatures: ed25519 or ecdsa-p256", key_type);
+    visit("peerCertificateCache",
+          "Parsed peer certificates each node keeps (engine NodeConfig; 0: none)",
+          peer_certificate_cache_entries);
+    visit("peerKnowledge", "Peers whose suite and KE group each node remembers (0: none)",
+          peer_knowledge_entries);
+    visit("progressEvery",
+          "Simulated seconds between progress lines (handshakes, CPU, RSS); 0: none",
+          progress_every_s);
+  }
+};
+
+inline constexpr const char* kLargeGroupUsage =
+    "large-group: many nodes, many real IKEv2 handshakes between random peers; the scale "
+    "measurement.";
+
+// Figures: handshakes, handshakes_ok, handshakes_failed, setup_wall_seconds, setup_cpu_seconds,
+// run_wall_seconds, run_cpu_seconds, cpu_ms_per_handshake, ns3_events,
+// ns3_events_per_wall_second, handshakes_per_wall_second, rss_after_setup_mib, peak_rss_mib.
+Result<ScenarioOutcome> RunLargeGroup(const LargeGroupConfig& config, const RunHooks& hooks);
+
+}  // namespace ikewot::sim
