@@ -26,6 +26,11 @@ class TrustBackend {
   // all undone when it fails. Nested calls join the outer transaction.
   virtual Status Transaction(const std::function<Status()>& body) = 0;
 
+  // Runs `body`, whose reads may all be answered from the state the store had when it began
+  // (the SQLite backend checks once that no other handle has committed since its in-memory
+  // decision index was current, instead of once per read). Decisions run in one.
+  virtual Status ReadSnapshot(const std::function<Status()>& body) = 0;
+
   virtual Result<std::optional<std::string>> GetSetting(std::string_view key) = 0;
   virtual Status PutSetting(std::string_view key, std::string_view value) = 0;
 
@@ -70,7 +75,7 @@ class TrustBackend {
 // Plain maps in this process; for simulations with thousands of nodes and for tests.
 std::unique_ptr<TrustBackend> MakeMemoryBackend();
 
-// SQLite file (WAL, synchronous=FULL); creates the schema on first use.
+// SQLite file (WAL, synchronous=FULL); creates the schema on first use, migrates older ones.
 Result<std::unique_ptr<TrustBackend>> OpenSqliteBackend(const std::string& path);
 
 }  // namespace ikewot::trust

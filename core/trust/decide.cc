@@ -184,6 +184,16 @@ Result<Decision> TrustStore::Decide(const crypto::Certificate& certificate,
 }
 
 Result<Decision> TrustStore::Decide(const DecisionQuery& query) {
+  Result<Decision> out = MakeError(ErrorCode::kState, "decision not made");
+  Status s = backend_->ReadSnapshot([&]() -> Status {
+    out = DecideInSnapshot(query);
+    return out.status();
+  });
+  if (!s.ok()) return s.error();
+  return out;
+}
+
+Result<Decision> TrustStore::DecideInSnapshot(const DecisionQuery& query) {
   Decision d;
   d.fingerprint = Sha256(query.certificate);
   if (!query.identity.empty()) {
@@ -192,7 +202,7 @@ Result<Decision> TrustStore::Decide(const DecisionQuery& query) {
     if (*canonical != query.identity) {
       DecisionQuery copy = query;
       copy.identity = *canonical;
-      return Decide(copy);
+      return DecideInSnapshot(copy);
     }
   }
   auto ctx = MakeContext(query.now);
@@ -356,6 +366,16 @@ Result<Decision> TrustStore::Decide(const DecisionQuery& query) {
 }
 
 Result<std::vector<ConflictReport>> TrustStore::Conflicts(TimePoint now) {
+  Result<std::vector<ConflictReport>> out = MakeError(ErrorCode::kState, "conflicts not listed");
+  Status s = backend_->ReadSnapshot([&]() -> Status {
+    out = ConflictsInSnapshot(now);
+    return out.status();
+  });
+  if (!s.ok()) return s.error();
+  return out;
+}
+
+Result<std::vector<ConflictReport>> TrustStore::ConflictsInSnapshot(TimePoint now) {
   auto ctx = MakeContext(now);
   if (!ctx.ok()) return ctx.error();
   auto shared = backend_->SharedIdentities();

@@ -63,6 +63,8 @@ class MemoryBackend final : public TrustBackend {
     return s;
   }
 
+  Status ReadSnapshot(const std::function<Status()>& body) override { return body(); }
+
   Result<std::optional<std::string>> GetSetting(std::string_view key) override {
     auto it = settings_.find(std::string(key));
     if (it == settings_.end()) return std::optional<std::string>();

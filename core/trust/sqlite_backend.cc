@@ -15,49 +15,16 @@
 
 #include "core/trust/backend.h"
 #include "core/trust/sqlite_db.h"
+#include "core/trust/sqlite_schema.h"
 
 namespace ikewot::trust {
 namespace {
 
-constexpr int64_t kSchemaVersion = 1;
-
-constexpr const char* kSchema = R"sql(
-CREATE TABLE schema_version (version INTEGER NOT NULL);
-CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE identities (
-  identity TEXT NOT NULL, fp BLOB NOT NULL, refs INTEGER NOT NULL,
-  PRIMARY KEY (identity, fp)) WITHOUT ROWID;
-CREATE TABLE local_entries (
-  fp BLOB PRIMARY KEY, der BLOB NOT NULL, verdict INTEGER NOT NULL, policy BLOB NOT NULL,
-  decided_at INTEGER NOT NULL, note TEXT NOT NULL, ike_id TEXT NOT NULL,
-  endorsement BLOB NOT NULL) WITHOUT ROWID;
-CREATE TABLE collections (
-  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, signer_fp BLOB NOT NULL UNIQUE,
-  signer_der BLOB NOT NULL, signer_subject TEXT NOT NULL, sequence INTEGER NOT NULL,
-  created INTEGER NOT NULL, imported_at INTEGER NOT NULL, enabled INTEGER NOT NULL,
-  cond_kind INTEGER NOT NULL, cond_peer TEXT NOT NULL, cond_from INTEGER NOT NULL,
-  cond_until INTEGER NOT NULL, max_depth INTEGER NOT NULL, signer_override INTEGER NOT NULL,
-  encrypted INTEGER NOT NULL, content_hash BLOB NOT NULL, entry_count INTEGER NOT NULL,
-  removal_count INTEGER NOT NULL);
-CREATE TABLE collection_entries (
-  collection_id INTEGER NOT NULL REFERENCES collections (id), fp BLOB NOT NULL,
-  signed_entry BLOB NOT NULL, PRIMARY KEY (collection_id, fp)) WITHOUT ROWID;
-CREATE INDEX collection_entries_by_fp ON collection_entries (fp);
-CREATE TABLE removals (
-  collection_id INTEGER NOT NULL REFERENCES collections (id), fp BLOB NOT NULL,
-  PRIMARY KEY (collection_id, fp)) WITHOUT ROWID;
-CREATE INDEX removals_by_fp ON removals (fp);
-CREATE TABLE signer_sequences (signer_fp BLOB PRIMARY KEY, sequence INTEGER NOT NULL)
-  WITHOUT ROWID;
-CREATE TABLE shared (fp BLOB PRIMARY KEY, withdrawn INTEGER NOT NULL) WITHOUT ROWID;
-CREATE TABLE events (
-  id INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, kind TEXT NOT NULL,
-  subject TEXT NOT NULL, detail TEXT NOT NULL);
-CREATE TRIGGER events_no_update BEFORE UPDATE ON events
-  BEGIN SELECT RAISE(ABORT, 'the trust event log is append-only'); END;
-CREATE TRIGGER events_no_delete BEFORE DELETE ON events
-  BEGIN SELECT RAISE(ABORT, 'the trust event log is append-only'); END;
-)sql";
+// `var`: the decision index when it may answer this read, else null (ask SQLite).
+#define IKEWOT_ASSIGN_INDEX(var)                       \
+  auto var##_result = UsableIndex();                   \
+  if (!var##_result.ok()) return var##_result.error(); \
+  TrustBackend* var = *var##_result
 
 #define IKEWOT_ASSIGN_STMT(var, db, sql)               \
   auto var##_result = (db)->Prepare(sql);              \
@@ -79,29 +46,7 @@ class SqliteBackend final : public TrustBackend {
     // spilled to the WAL mid-transaction and read back (perf: a third of the store's time).
     IKEWOT_RETURN_IF_ERROR(
         db_->Exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA cache_size=-65536;"));
-    IKEWOT_RETURN_IF_ERROR(Transaction([this]() -> Status {
-      IKEWOT_ASSIGN_STMT(exists, db_,
-                         "SELECT count(*) FROM sqlite_master WHERE type='table' AND "
-                         "name='schema_version'");
-      auto row = exists.Step();
-      if (!row.ok()) return row.error();
-      if (exists.Int(0) == 0) {
-        IKEWOT_RETURN_IF_ERROR(db_->Exec(kSchema));
-        IKEWOT_ASSIGN_STMT(insert, db_, "INSERT INTO schema_version (version) VALUES (?)");
-        return insert.Bind(1, kSchemaVersion).Run();
-      }
-      IKEWOT_ASSIGN_STMT(version, db_, "SELECT version FROM schema_version");
-      auto has = version.Step();
-      if (!has.ok()) return has.error();
-      if (!*has || version.Int(0) != kSchemaVersion) {
-        return MakeError(ErrorCode::kUnsupported,
-                         "trust store schema version " +
-                             (*has ? std::to_string(version.Int(0)) : std::string("(none)")) +
-                             " is not the version this ikewot understands (" +
-                             std::to_string(kSchemaVersion) + ")");
-      }
-      return Status::Ok();
-    }));
+    IKEWOT_RETURN_IF_ERROR(Transaction([this] { return sqlite::CreateOrMigrate(*db_); }));
     // Older stores have an index on identities (fp) that no query uses and that cost every
     // import one more B-tree insert per identity; dropping it changes no result. (Not inside
     // the transaction above: SQLite refuses DROP while that body's statements are open.)
@@ -111,15 +56,30 @@ class SqliteBackend final : public TrustBackend {
   Status Transaction(const std::function<Status()>& body) override {
     if (depth_ > 0) return body();
     IKEWOT_RETURN_IF_ERROR(db_->Exec("BEGIN IMMEDIATE"));
-    ++depth_;
-    Status s = body();
-    --depth_;
+    // Holding the write lock, nobody else can commit until we do: one check covers the body.
+    Status s = ValidateIndex();
+    if (s.ok()) {
+      ++depth_;
+      s = body();
+      --depth_;
+    }
     if (s.ok()) {
       s = db_->Exec("COMMIT");
       if (s.ok()) return s;
     }
+    index_.reset();  // it may hold writes that were just undone
     Status rolled_back = db_->Exec("ROLLBACK");
     (void)rolled_back;  // the body's error is the one worth reporting
+    return s;
+  }
+
+  Status ReadSnapshot(const std::function<Status()>& body) override {
+    if (depth_ > 0 || snapshot_depth_ > 0) return body();
+    IKEWOT_RETURN_IF_ERROR(ValidateIndex());
+    if (!index_ && ++snapshots_ >= kSnapshotsBeforeIndex) IKEWOT_RETURN_IF_ERROR(BuildIndex());
+    ++snapshot_depth_;
+    Status s = body();
+    --snapshot_depth_;
     return s;
   }
 
@@ -138,6 +98,8 @@ class SqliteBackend final : public TrustBackend {
   }
 
   Result<std::optional<LocalEntry>> GetLocal(ByteView fingerprint) override {
+    IKEWOT_ASSIGN_INDEX(index);
+    if (index) return index->GetLocal(fingerprint);
     IKEWOT_ASSIGN_STMT(q, db_,
                        "SELECT der, verdict, policy, decided_at, note, ike_id, endorsement "
                        "FROM local_entries WHERE fp = ?");
@@ -183,7 +145,9 @@ class SqliteBackend final : public TrustBackend {
         .BindText(7, e.ike_id)
         .Bind(8, e.endorsement);
     IKEWOT_RETURN_IF_ERROR(q.Run());
-    return Index(e.identities(), e.fingerprint());
+    IKEWOT_RETURN_IF_ERROR(Index(e.identities(), e.fingerprint()));
+    Mirror([&](TrustBackend& index) { return index.PutLocal(e); });
+    return Status::Ok();
   }
 
   Result<bool> DeleteLocal(ByteView fingerprint) override {
@@ -193,10 +157,13 @@ class SqliteBackend final : public TrustBackend {
     IKEWOT_RETURN_IF_ERROR(Unindex((*old)->identities(), fingerprint));
     IKEWOT_ASSIGN_STMT(q, db_, "DELETE FROM local_entries WHERE fp = ?");
     IKEWOT_RETURN_IF_ERROR(q.Bind(1, fingerprint).Run());
+    Mirror([&](TrustBackend& index) { return index.DeleteLocal(fingerprint).status(); });
     return true;
   }
 
   Result<std::vector<CollectionInfo>> ListCollections() override {
+    IKEWOT_ASSIGN_INDEX(index);
+    if (index) return index->ListCollections();
     IKEWOT_ASSIGN_STMT(q, db_,
                        "SELECT id, name, signer_fp, signer_der, signer_subject, sequence, "
                        "created, imported_at, enabled, cond_kind, cond_peer, cond_from, "
@@ -266,13 +233,24 @@ class SqliteBackend final : public TrustBackend {
     std::sort(by_fp.begin(), by_fp.end(), [](const PreparedEntry* a, const PreparedEntry* b) {
       return a->cert.fingerprint < b->cert.fingerprint;
     });
+    if (info->id <= 0 || info->id > kMaxCollectionId ||
+        static_cast<int64_t>(by_fp.size()) > sqlite::kMaxEntriesPerCollection) {
+      return MakeError(ErrorCode::kLimitExceeded, "collection id " + std::to_string(info->id) +
+                                                      " with " + std::to_string(by_fp.size()) +
+                                                      " entries does not fit the store");
+    }
     IKEWOT_ASSIGN_STMT(add, db_,
-                       "INSERT INTO collection_entries (collection_id, fp, signed_entry) "
-                       "VALUES (?, ?, ?)");
+                       "INSERT INTO collection_entries (id, collection_id, fp, signed_entry) "
+                       "VALUES (?, ?, ?, ?)");
     std::vector<std::pair<std::string_view, ByteView>> identities;
+    int64_t ordinal = 0;
     for (const PreparedEntry* e : by_fp) {
-      IKEWOT_RETURN_IF_ERROR(
-          add.Bind(1, info->id).Bind(2, e->cert.fingerprint).Bind(3, e->entry.der).Run());
+      // The entries outlive each Run, so SQLite need not copy ~620 octets per row.
+      IKEWOT_RETURN_IF_ERROR(add.Bind(1, sqlite::EntryRowId(info->id, ++ordinal))
+                                 .Bind(2, info->id)
+                                 .BindNoCopy(3, e->cert.fingerprint)
+                                 .BindNoCopy(4, e->entry.der)
+                                 .Run());
       for (const std::string& id : e->cert.identities) {
         identities.emplace_back(id, e->cert.fingerprint);
       }
@@ -287,6 +265,10 @@ class SqliteBackend final : public TrustBackend {
     for (const Bytes& fp : removals) {
       IKEWOT_RETURN_IF_ERROR(rm.Bind(1, info->id).Bind(2, fp).Run());
     }
+    Mirror([&](TrustBackend& index) {
+      CollectionInfo copy = *info;
+      return index.PutCollection(&copy, entries, removals);
+    });
     return Status::Ok();
   }
 
@@ -303,6 +285,7 @@ class SqliteBackend final : public TrustBackend {
     if (sqlite3_changes(db_->handle()) != 1) {
       return MakeError(ErrorCode::kNotFound, "no collection with id " + std::to_string(info.id));
     }
+    Mirror([&](TrustBackend& index) { return index.UpdateCollection(info); });
     return Status::Ok();
   }
 
@@ -310,10 +293,14 @@ class SqliteBackend final : public TrustBackend {
     IKEWOT_RETURN_IF_ERROR(ClearCollection(id));
     IKEWOT_ASSIGN_STMT(q, db_, "DELETE FROM collections WHERE id = ?");
     IKEWOT_RETURN_IF_ERROR(q.Bind(1, id).Run());
-    return sqlite3_changes(db_->handle()) == 1;
+    const bool deleted = sqlite3_changes(db_->handle()) == 1;
+    Mirror([&](TrustBackend& index) { return index.DeleteCollection(id).status(); });
+    return deleted;
   }
 
   Result<std::vector<CollectionEntry>> EntriesFor(ByteView fingerprint) override {
+    IKEWOT_ASSIGN_INDEX(index);
+    if (index) return index->EntriesFor(fingerprint);
     IKEWOT_ASSIGN_STMT(q, db_,
                        "SELECT collection_id, signed_entry FROM collection_entries WHERE fp = ? "
                        "ORDER BY collection_id");
@@ -331,9 +318,9 @@ class SqliteBackend final : public TrustBackend {
 
   Result<std::vector<EntryRef>> EntriesOf(int64_t collection_id) override {
     IKEWOT_ASSIGN_STMT(q, db_,
-                       "SELECT signed_entry FROM collection_entries WHERE collection_id = ? "
-                       "ORDER BY fp");
-    q.Bind(1, collection_id);
+                       "SELECT signed_entry FROM collection_entries WHERE id > ? AND id < ? "
+                       "ORDER BY id");
+    BindEntryRange(q, collection_id);
     std::vector<EntryRef> out;
     while (true) {
       auto row = q.Step();
@@ -358,6 +345,8 @@ class SqliteBackend final : public TrustBackend {
   }
 
   Result<std::vector<int64_t>> CollectionsRemoving(ByteView fingerprint) override {
+    IKEWOT_ASSIGN_INDEX(index);
+    if (index) return index->CollectionsRemoving(fingerprint);
     IKEWOT_ASSIGN_STMT(q, db_, "SELECT collection_id FROM removals WHERE fp = ?");
     q.Bind(1, fingerprint);
     std::vector<int64_t> out;
@@ -370,6 +359,8 @@ class SqliteBackend final : public TrustBackend {
   }
 
   Result<std::vector<Bytes>> FingerprintsWithIdentity(std::string_view identity) override {
+    IKEWOT_ASSIGN_INDEX(index);
+    if (index) return index->FingerprintsWithIdentity(identity);
     IKEWOT_ASSIGN_STMT(q, db_, "SELECT fp FROM identities WHERE identity = ? ORDER BY fp");
     q.BindText(1, identity);
     std::vector<Bytes> out;
@@ -453,6 +444,16 @@ class SqliteBackend final : public TrustBackend {
   }
 
  private:
+  // Collection ids are SQLite's (max + 1), so small; this bound keeps EntryRowId in range.
+  static constexpr int64_t kMaxCollectionId = (int64_t{1} << 30) - 1;
+
+  // A collection's entry ids lie strictly between these two (see sqlite::EntryRowId).
+  static sqlite::Statement& BindEntryRange(sqlite::Statement& q, int64_t collection_id) {
+    if (collection_id <= 0 || collection_id > kMaxCollectionId) return q.Bind(1, 0).Bind(2, 0);
+    return q.Bind(1, sqlite::EntryRowId(collection_id, 0))
+        .Bind(2, sqlite::EntryRowId(collection_id + 1, 0));
+  }
+
   static void BindInfo(sqlite::Statement& q, const CollectionInfo& c) {
     q.BindText(1, c.name)
         .Bind(2, c.signer_fingerprint)
@@ -539,15 +540,103 @@ class SqliteBackend final : public TrustBackend {
       IKEWOT_RETURN_IF_ERROR(Unindex(e->cert.identities, e->cert.fingerprint));
     }
     {
-      IKEWOT_ASSIGN_STMT(q, db_, "DELETE FROM collection_entries WHERE collection_id = ?");
-      IKEWOT_RETURN_IF_ERROR(q.Bind(1, id).Run());
+      IKEWOT_ASSIGN_STMT(q, db_, "DELETE FROM collection_entries WHERE id > ? AND id < ?");
+      IKEWOT_RETURN_IF_ERROR(BindEntryRange(q, id).Run());
     }
     IKEWOT_ASSIGN_STMT(r, db_, "DELETE FROM removals WHERE collection_id = ?");
     return r.Bind(1, id).Run();
   }
 
+  // --- The decision index ---
+  // A copy of what decisions read (local entries, collections with their parsed entries and
+  // removals) in a memory backend, so a decision costs what it costs in memory instead of a
+  // dozen SQL queries and parsing the stored entries again. Built from one read transaction
+  // on the second ReadSnapshot of this handle (a one-shot CLI command never pays for it),
+  // kept exact by mirroring this handle's writes, and dropped whenever that cannot be
+  // guaranteed: another handle or process committed (PRAGMA data_version moved), a
+  // transaction rolled back, a write ran outside a transaction.
+
+  static constexpr int kSnapshotsBeforeIndex = 2;
+
+  Result<int64_t> DataVersion() {
+    IKEWOT_ASSIGN_STMT(q, db_, "PRAGMA data_version");
+    auto row = q.Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return MakeError(ErrorCode::kIo, "sqlite: PRAGMA data_version returned no row");
+    return q.Int(0);
+  }
+
+  // Drops the index if anyone else has committed since it was current.
+  Status ValidateIndex() {
+    if (!index_) return Status::Ok();
+    auto version = DataVersion();
+    if (!version.ok()) return version.error();
+    if (*version != index_version_) index_.reset();
+    return Status::Ok();
+  }
+
+  Result<TrustBackend*> UsableIndex() {
+    // Inside a transaction or a snapshot the index was validated when it began.
+    if (!index_ || depth_ > 0 || snapshot_depth_ > 0) return index_.get();
+    IKEWOT_RETURN_IF_ERROR(ValidateIndex());
+    return index_.get();
+  }
+
+  void Mirror(const std::function<Status(TrustBackend&)>& write) {
+    if (!index_) return;
+    if (depth_ == 0 || !write(*index_).ok()) index_.reset();
+  }
+
+  // A store whose rows cannot all be read is still usable row by row through SQL (which
+  // reports the bad row where it matters): a failed build is not retried until the data
+  // changes.
+  Status BuildIndex() {
+    IKEWOT_RETURN_IF_ERROR(db_->Exec("BEGIN"));  // one read transaction: one state
+    auto version = DataVersion();
+    if (!version.ok()) {
+      Status ended = db_->Exec("ROLLBACK");
+      (void)ended;
+      return version.error();
+    }
+    std::unique_ptr<TrustBackend> index;
+    if (*version != failed_build_version_) {
+      auto loaded = LoadIndex();
+      if (loaded.ok()) {
+        index = std::move(*loaded);
+      } else {
+        failed_build_version_ = *version;
+      }
+    }
+    IKEWOT_RETURN_IF_ERROR(db_->Exec("COMMIT"));
+    index_ = std::move(index);
+    index_version_ = *version;
+    return Status::Ok();
+  }
+
+  Result<std::unique_ptr<TrustBackend>> LoadIndex() {
+    auto index = MakeMemoryBackend();
+    auto local = ListLocal();
+    if (!local.ok()) return local.error();
+    for (const LocalEntry& e : *local) IKEWOT_RETURN_IF_ERROR(index->PutLocal(e));
+    auto collections = ListCollections();  // index_ is null here: from SQLite
+    if (!collections.ok()) return collections.error();
+    for (CollectionInfo& c : *collections) {
+      auto entries = EntriesOf(c.id);
+      if (!entries.ok()) return entries.error();
+      auto removals = RemovalsOf(c.id);
+      if (!removals.ok()) return removals.error();
+      IKEWOT_RETURN_IF_ERROR(index->PutCollection(&c, *entries, *removals));
+    }
+    return index;
+  }
+
   std::unique_ptr<sqlite::Database> db_;
   int depth_ = 0;
+  std::unique_ptr<TrustBackend> index_;
+  int64_t index_version_ = 0;          // data_version when index_ was last known exact
+  int64_t failed_build_version_ = -1;  // data_version of the last build that failed
+  int snapshot_depth_ = 0;
+  int snapshots_ = 0;
 };
 
 }  // namespace

@@ -30,6 +30,14 @@ Statement& Statement::Bind(int index, ByteView blob) {
   return *this;
 }
 
+Statement& Statement::BindNoCopy(int index, ByteView blob) {
+  static const uint8_t kEmpty = 0;
+  const int rc = sqlite3_bind_blob64(stmt_, index, blob.empty() ? &kEmpty : blob.data(),
+                                     blob.size(), SQLITE_STATIC);
+  if (rc != SQLITE_OK && bind_error_ == SQLITE_OK) bind_error_ = rc;
+  return *this;
+}
+
 Statement& Statement::BindText(int index, std::string_view text) {
   const int rc =
       sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);

@@ -200,6 +200,9 @@ class TrustStore {
   bool EndorsementValid(const LocalEntry& entry);
   bool LocalBinds(const LocalEntry& entry);  // accepted (and validly signed in signed mode)
   Result<Context> MakeContext(TimePoint now);
+  // Decide and Conflicts, run inside one backend ReadSnapshot.
+  Result<Decision> DecideInSnapshot(const DecisionQuery& query);
+  Result<std::vector<ConflictReport>> ConflictsInSnapshot(TimePoint now);
   Result<std::vector<Candidate>> ActiveCandidates(Context& ctx, ByteView fingerprint,
                                                   std::vector<std::string>* skipped);
   // Sources binding one of `identities` to another certificate without also binding it to
