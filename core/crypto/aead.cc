@@ -5,6 +5,8 @@
 #include <climits>
 #include <string>
 
+#include "core/crypto/prepared.h"
+
 namespace ikewot::crypto {
 namespace {
 
@@ -26,12 +28,20 @@ const char* AesName(size_t key_size, AesMode mode) {
 }
 
 // A context with the key scheduled for one direction; later calls only supply the IV.
-Result<ossl::CipherCtxPtr> KeyedContext(const char* name, ByteView key, int encrypt) {
-  ossl::CipherPtr cipher(EVP_CIPHER_fetch(nullptr, name, nullptr));
-  if (!cipher) return ossl::CryptoError(std::string("EVP_CIPHER_fetch ") + name);
+Result<ossl::CipherCtxPtr> KeyedContext(const char* name, ByteView key, int encrypt,
+                                        PreparedCrypto* prepared) {
+  ossl::CipherPtr fetched;
+  const EVP_CIPHER* cipher = nullptr;
+  if (prepared != nullptr) {
+    cipher = prepared->Cipher(name);
+  } else {
+    fetched.reset(EVP_CIPHER_fetch(nullptr, name, nullptr));
+    cipher = fetched.get();
+  }
+  if (cipher == nullptr) return ossl::CryptoError(std::string("EVP_CIPHER_fetch ") + name);
   ossl::CipherCtxPtr ctx(EVP_CIPHER_CTX_new());
   if (!ctx) return ossl::CryptoError("EVP_CIPHER_CTX_new");
-  if (EVP_CipherInit_ex2(ctx.get(), cipher.get(), key.data(), nullptr, encrypt, nullptr) != 1) {
+  if (EVP_CipherInit_ex2(ctx.get(), cipher, key.data(), nullptr, encrypt, nullptr) != 1) {
     return ossl::CryptoError(std::string("EVP_CipherInit_ex2 ") + name);
   }
   if (static_cast<size_t>(EVP_CIPHER_CTX_get_key_length(ctx.get())) != key.size()) {
@@ -44,7 +54,8 @@ bool FitsInt(size_t n) { return n <= static_cast<size_t>(INT_MAX); }
 
 }  // namespace
 
-Result<Aead> Aead::Create(AeadAlgorithm algorithm, ByteView key, size_t tag_size) {
+Result<Aead> Aead::Create(AeadAlgorithm algorithm, ByteView key, size_t tag_size,
+                          PreparedCrypto* prepared) {
   const char* name = nullptr;
   if (algorithm == AeadAlgorithm::kAesGcm) {
     name = AesName(key.size(), AesMode::kGcm);
@@ -68,18 +79,15 @@ Result<Aead> Aead::Create(AeadAlgorithm algorithm, ByteView key, size_t tag_size
       return MakeError(ErrorCode::kInvalidArgument, "ChaCha20-Poly1305 tag must be 16 octets");
     }
   }
-  auto seal = KeyedContext(name, key, 1);
-  if (!seal.ok()) return seal.error();
-  auto open = KeyedContext(name, key, 0);
-  if (!open.ok()) return open.error();
-  if (EVP_CIPHER_CTX_get_iv_length(seal->get()) != static_cast<int>(kNonceSize)) {
+  auto ctx = KeyedContext(name, key, 1, prepared);
+  if (!ctx.ok()) return ctx.error();
+  if (EVP_CIPHER_CTX_get_iv_length(ctx->get()) != static_cast<int>(kNonceSize)) {
     return ossl::CryptoError(std::string(name) + " does not use a 12-octet nonce");
   }
   Aead aead;
   aead.algorithm_ = algorithm;
   aead.tag_size_ = tag_size;
-  aead.seal_ctx_ = std::move(*seal);
-  aead.open_ctx_ = std::move(*open);
+  aead.ctx_ = std::move(*ctx);
   return aead;
 }
 
@@ -88,7 +96,7 @@ Status Aead::Seal(ByteView nonce, ByteView aad, ByteView plaintext, std::span<ui
       !FitsInt(aad.size()) || !FitsInt(plaintext.size())) {
     return MakeError(ErrorCode::kInvalidArgument, "AEAD seal: bad nonce or buffer size");
   }
-  EVP_CIPHER_CTX* ctx = seal_ctx_.get();
+  EVP_CIPHER_CTX* ctx = ctx_.get();
   int written = 0;
   if (EVP_CipherInit_ex2(ctx, nullptr, nullptr, nonce.data(), 1, nullptr) != 1) {
     return ossl::CryptoError("AEAD seal: set nonce");
@@ -125,7 +133,7 @@ Status Aead::Open(ByteView nonce, ByteView aad, ByteView ciphertext_and_tag,
   // Copy the tag first: `out` may alias the input and decryption overwrites it.
   uint8_t tag[16];
   std::copy(ciphertext_and_tag.begin() + body_size, ciphertext_and_tag.end(), tag);
-  EVP_CIPHER_CTX* ctx = open_ctx_.get();
+  EVP_CIPHER_CTX* ctx = ctx_.get();
   int written = 0;
   if (EVP_CipherInit_ex2(ctx, nullptr, nullptr, nonce.data(), 0, nullptr) != 1 ||
       EVP_CIPHER_CTX_ctrl(ctx, EVP_CTRL_AEAD_SET_TAG, static_cast<int>(tag_size_), tag) != 1) {
@@ -152,15 +160,16 @@ Status Aead::Open(ByteView nonce, ByteView aad, ByteView ciphertext_and_tag,
   return Status::Ok();
 }
 
-Result<AesCbc> AesCbc::Create(ByteView key) {
+Result<AesCbc> AesCbc::Create(ByteView key, PreparedCrypto* prepared) {
   const char* name = AesName(key.size(), AesMode::kCbc);
   if (name == nullptr) {
     return MakeError(ErrorCode::kInvalidArgument,
                      "AES-CBC key must be 16, 24 or 32 octets, got " + std::to_string(key.size()));
   }
-  auto enc = KeyedContext(name, key, 1);
+  // Two contexts: AES decryption runs on the inverse key schedule.
+  auto enc = KeyedContext(name, key, 1, prepared);
   if (!enc.ok()) return enc.error();
-  auto dec = KeyedContext(name, key, 0);
+  auto dec = KeyedContext(name, key, 0, prepared);
   if (!dec.ok()) return dec.error();
   if (EVP_CIPHER_CTX_set_padding(enc->get(), 0) != 1 ||
       EVP_CIPHER_CTX_set_padding(dec->get(), 0) != 1) {

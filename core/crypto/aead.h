@@ -14,6 +14,8 @@
 
 namespace ikewot::crypto {
 
+class PreparedCrypto;  // prepared.h; every `prepared` below may be null
+
 enum class AeadAlgorithm : uint8_t {
   kAesGcm,            // 16-, 24- or 32-octet key; 8, 12 or 16-octet tag (RFC 4106 / 5282)
   kChaCha20Poly1305,  // 32-octet key; 16-octet tag (RFC 8439)
@@ -23,8 +25,10 @@ class Aead {
  public:
   static constexpr size_t kNonceSize = 12;
 
-  // kInvalidArgument for a key or tag size the algorithm does not have.
-  static Result<Aead> Create(AeadAlgorithm algorithm, ByteView key, size_t tag_size);
+  // kInvalidArgument for a key or tag size the algorithm does not have. `prepared` supplies the
+  // fetched cipher.
+  static Result<Aead> Create(AeadAlgorithm algorithm, ByteView key, size_t tag_size,
+                             PreparedCrypto* prepared = nullptr);
 
   AeadAlgorithm algorithm() const { return algorithm_; }
   size_t tag_size() const { return tag_size_; }
@@ -41,8 +45,9 @@ class Aead {
   Aead() = default;
   AeadAlgorithm algorithm_ = AeadAlgorithm::kAesGcm;
   size_t tag_size_ = 0;
-  ossl::CipherCtxPtr seal_ctx_;
-  ossl::CipherCtxPtr open_ctx_;
+  // One context for both directions: GCM and ChaCha20-Poly1305 use the same key schedule to
+  // seal and to open, and every call sets the direction along with the nonce.
+  ossl::CipherCtxPtr ctx_;
 };
 
 // AES-CBC without padding: inputs must be whole 16-octet blocks (IKE and ESP pad themselves).
@@ -51,7 +56,7 @@ class AesCbc {
   static constexpr size_t kBlockSize = 16;
 
   // 16-, 24- or 32-octet key, else kInvalidArgument.
-  static Result<AesCbc> Create(ByteView key);
+  static Result<AesCbc> Create(ByteView key, PreparedCrypto* prepared = nullptr);
 
   // out.size() == input.size(); input.size() a multiple of 16 (else kInvalidArgument).
   Status Encrypt(ByteView iv, ByteView plaintext, std::span<uint8_t> out);

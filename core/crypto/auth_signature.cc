@@ -32,6 +32,22 @@ const ClassicEcdsa* FindClassicEcdsa(uint8_t method) {
   return nullptr;
 }
 
+// OpenSSL's name for a hash of the RFC 7427 registry; empty for Identity and unknown values.
+std::string_view DigestName(uint16_t hash) {
+  switch (hash) {
+    case kSigHashSha1:
+      return "SHA1";
+    case kSigHashSha256:
+      return "SHA2-256";
+    case kSigHashSha384:
+      return "SHA2-384";
+    case kSigHashSha512:
+      return "SHA2-512";
+    default:
+      return {};
+  }
+}
+
 // nullptr for Identity (EdDSA hashes internally); callers check the hash is known first.
 const EVP_MD* DigestFor(uint16_t hash) {
   switch (hash) {
@@ -49,12 +65,24 @@ const EVP_MD* DigestFor(uint16_t hash) {
 struct SigningParams {
   uint16_t hash;
   std::optional<int> pss_salt_length;  // set: RSASSA-PSS with MGF1 over the same hash
+
+  // Everything a context is initialised with besides the key, as one SignatureTemplates key.
+  uint64_t SetupCode(bool sign) const {
+    const uint64_t salt =
+        pss_salt_length ? (1ull << 32 | static_cast<uint32_t>(*pss_salt_length)) : 0;
+    return static_cast<uint64_t>(hash) << 48 | salt << 1 | (sign ? 1 : 0);
+  }
 };
 
 // One-shot sign/verify contexts: Ed25519 only supports the one-shot EVP_DigestSign/Verify.
-Status InitContext(EVP_MD_CTX* ctx, EVP_PKEY* pkey, const SigningParams& params, bool sign) {
+Status InitContext(EVP_MD_CTX* ctx, EVP_PKEY* pkey, const SigningParams& params, bool sign,
+                   PreparedCrypto* prepared) {
   EVP_PKEY_CTX* pctx = nullptr;
-  const EVP_MD* md = DigestFor(params.hash);
+  const EVP_MD* md = nullptr;
+  if (const std::string_view name = DigestName(params.hash); !name.empty()) {
+    md = prepared != nullptr ? prepared->Digest(name) : DigestFor(params.hash);
+    if (md == nullptr) return ossl::CryptoError("fetching " + std::string(name));
+  }
   int ok = sign ? EVP_DigestSignInit(ctx, &pctx, md, nullptr, pkey)
                 : EVP_DigestVerifyInit(ctx, &pctx, md, nullptr, pkey);
   if (ok != 1) return ossl::CryptoError(sign ? "EVP_DigestSignInit" : "EVP_DigestVerifyInit");
@@ -77,18 +105,45 @@ const unsigned char* MessagePointer(ByteView message) {
   return message.empty() ? &kEmpty : message.data();
 }
 
-Result<Bytes> RawSign(EVP_PKEY* pkey, const SigningParams& params, ByteView message) {
+// A context ready for one EVP_DigestSign/EVP_DigestVerify: a copy of the template for
+// (pkey, params) when `templates` has one (made and kept on first use), else initialised here.
+// The template itself is never used for an operation (one-shot calls finalise their context).
+Result<ossl::MdCtxPtr> ReadyContext(EVP_PKEY* pkey, const SigningParams& params, bool sign,
+                                    PreparedCrypto* prepared, SignatureTemplates* templates) {
   ossl::MdCtxPtr ctx(EVP_MD_CTX_new());
   if (!ctx) return ossl::CryptoError("EVP_MD_CTX_new");
-  IKEWOT_RETURN_IF_ERROR(InitContext(ctx.get(), pkey, params, /*sign=*/true));
+  if (templates == nullptr) {
+    IKEWOT_RETURN_IF_ERROR(InitContext(ctx.get(), pkey, params, sign, prepared));
+    return ctx;
+  }
+  const uint64_t setup = params.SetupCode(sign);
+  const EVP_MD_CTX* prepared_ctx = templates->Find(pkey, setup);
+  if (prepared_ctx == nullptr) {
+    ossl::MdCtxPtr fresh(EVP_MD_CTX_new());
+    if (!fresh) return ossl::CryptoError("EVP_MD_CTX_new");
+    IKEWOT_RETURN_IF_ERROR(InitContext(fresh.get(), pkey, params, sign, prepared));
+    prepared_ctx = fresh.get();
+    templates->Store(pkey, setup, std::move(fresh));
+  }
+  if (EVP_MD_CTX_copy_ex(ctx.get(), prepared_ctx) != 1) {
+    return ossl::CryptoError("EVP_MD_CTX_copy_ex of a prepared signature context");
+  }
+  return ctx;
+}
+
+Result<Bytes> RawSign(EVP_PKEY* pkey, const SigningParams& params, ByteView message,
+                      PreparedCrypto* prepared) {
+  Result<ossl::MdCtxPtr> ctx = ReadyContext(pkey, params, /*sign=*/true, prepared,
+                                            prepared != nullptr ? &prepared->signing() : nullptr);
+  if (!ctx.ok()) return ctx.error();
   // The key's maximum signature size, so one EVP_DigestSign call does it (a size query first
   // would cost a second pass through the provider).
   const int max_size = EVP_PKEY_get_size(pkey);
   if (max_size <= 0) return ossl::CryptoError("EVP_PKEY_get_size");
   size_t size = static_cast<size_t>(max_size);
   Bytes signature(size);
-  if (EVP_DigestSign(ctx.get(), signature.data(), &size, MessagePointer(message), message.size()) !=
-      1) {
+  if (EVP_DigestSign(ctx->get(), signature.data(), &size, MessagePointer(message),
+                     message.size()) != 1) {
     return ossl::CryptoError("EVP_DigestSign");
   }
   signature.resize(size);
@@ -96,11 +151,10 @@ Result<Bytes> RawSign(EVP_PKEY* pkey, const SigningParams& params, ByteView mess
 }
 
 Status RawVerify(EVP_PKEY* pkey, const SigningParams& params, ByteView message, ByteView signature,
-                 const std::string& what) {
-  ossl::MdCtxPtr ctx(EVP_MD_CTX_new());
-  if (!ctx) return ossl::CryptoError("EVP_MD_CTX_new");
-  IKEWOT_RETURN_IF_ERROR(InitContext(ctx.get(), pkey, params, /*sign=*/false));
-  int result = EVP_DigestVerify(ctx.get(), signature.data(), signature.size(),
+                 const std::string& what, PreparedCrypto* prepared, SignatureTemplates* templates) {
+  Result<ossl::MdCtxPtr> ctx = ReadyContext(pkey, params, /*sign=*/false, prepared, templates);
+  if (!ctx.ok()) return ctx.error();
+  int result = EVP_DigestVerify(ctx->get(), signature.data(), signature.size(),
                                 MessagePointer(message), message.size());
   if (result != 1) {
     ossl::DrainErrors();  // a bad signature is an answer, not an OpenSSL fault
@@ -149,7 +203,7 @@ Status CheckRsaSignatureSize(const PublicKey& key, ByteView signature, const std
 }
 
 Result<AuthData> SignDigitalSignature(const PrivateKey& key, uint16_t hash, ByteView octets,
-                                      RsaPadding rsa_padding) {
+                                      RsaPadding rsa_padding, PreparedCrypto* prepared) {
   KeyType type = key.type();
   if (hash == kSigHashSha1) {
     return MakeError(ErrorCode::kUnsupported,
@@ -175,7 +229,7 @@ Result<AuthData> SignDigitalSignature(const PrivateKey& key, uint16_t hash, Byte
       params.pss_salt_length = EVP_MD_get_size(DigestFor(hash));  // as in RFC 7427 A.4.3
     }
   }
-  auto signature = RawSign(key.pkey(), params, octets);
+  auto signature = RawSign(key.pkey(), params, octets, prepared);
   if (!signature.ok()) return signature.error();
   auto data = EncodeDigitalSignatureAuthData(scheme, hash, *signature);
   if (!data.ok()) return data.error();
@@ -183,7 +237,8 @@ Result<AuthData> SignDigitalSignature(const PrivateKey& key, uint16_t hash, Byte
 }
 
 Status VerifyDigitalSignature(const PublicKey& key, ByteView auth_data, ByteView octets,
-                              std::span<const uint16_t> acceptable) {
+                              std::span<const uint16_t> acceptable, PreparedCrypto* prepared,
+                              SignatureTemplates* templates) {
   auto parsed = ParseDigitalSignatureAuthData(auth_data);
   if (!parsed.ok()) return parsed.error();
   const SignatureAlgorithm& algorithm = parsed->algorithm;
@@ -200,7 +255,7 @@ Status VerifyDigitalSignature(const PublicKey& key, ByteView auth_data, ByteView
   if (IsRsa(key.type())) {
     IKEWOT_RETURN_IF_ERROR(CheckRsaSignatureSize(key, parsed->signature, what));
   }
-  return RawVerify(key.pkey(), params, octets, parsed->signature, what);
+  return RawVerify(key.pkey(), params, octets, parsed->signature, what, prepared, templates);
 }
 
 }  // namespace
@@ -223,9 +278,10 @@ std::string AuthMethodName(uint8_t method) {
 }
 
 Result<AuthData> SignAuth(const PrivateKey& key, uint8_t auth_method, uint16_t hash_alg,
-                          ByteView signed_octets, RsaPadding rsa_padding) {
+                          ByteView signed_octets, RsaPadding rsa_padding,
+                          PreparedCrypto* prepared) {
   if (auth_method == kAuthMethodDigitalSignature) {
-    return SignDigitalSignature(key, hash_alg, signed_octets, rsa_padding);
+    return SignDigitalSignature(key, hash_alg, signed_octets, rsa_padding, prepared);
   }
   if (auth_method == kAuthMethodRsaSignature) {
     if (!IsRsa(key.type())) {
@@ -235,7 +291,8 @@ Result<AuthData> SignAuth(const PrivateKey& key, uint8_t auth_method, uint16_t h
     if (hash_alg != 0 && hash_alg != kSigHashSha1) {
       return MakeError(ErrorCode::kInvalidArgument, "method 1 always hashes with SHA1");
     }
-    auto signature = RawSign(key.pkey(), SigningParams{kSigHashSha1, std::nullopt}, signed_octets);
+    auto signature =
+        RawSign(key.pkey(), SigningParams{kSigHashSha1, std::nullopt}, signed_octets, prepared);
     if (!signature.ok()) return signature.error();
     return AuthData{auth_method, std::move(signature).value()};
   }
@@ -251,7 +308,8 @@ Result<AuthData> SignAuth(const PrivateKey& key, uint8_t auth_method, uint16_t h
           ErrorCode::kInvalidArgument,
           AuthMethodName(auth_method) + " fixes the hash to " + SignatureHashName(classic->hash));
     }
-    auto der = RawSign(key.pkey(), SigningParams{classic->hash, std::nullopt}, signed_octets);
+    auto der =
+        RawSign(key.pkey(), SigningParams{classic->hash, std::nullopt}, signed_octets, prepared);
     if (!der.ok()) return der.error();
     auto fixed = EcdsaDerToFixed(*der, classic->scalar_size);
     if (!fixed.ok()) return fixed.error();
@@ -262,9 +320,11 @@ Result<AuthData> SignAuth(const PrivateKey& key, uint8_t auth_method, uint16_t h
 }
 
 Status VerifyAuth(const PublicKey& key, uint8_t auth_method, ByteView auth_data,
-                  ByteView signed_octets, std::span<const uint16_t> acceptable_hashes) {
+                  ByteView signed_octets, std::span<const uint16_t> acceptable_hashes,
+                  PreparedCrypto* prepared, SignatureTemplates* key_templates) {
   if (auth_method == kAuthMethodDigitalSignature) {
-    return VerifyDigitalSignature(key, auth_data, signed_octets, acceptable_hashes);
+    return VerifyDigitalSignature(key, auth_data, signed_octets, acceptable_hashes, prepared,
+                                  key_templates);
   }
   std::string what = AuthMethodName(auth_method) + " (method " + std::to_string(auth_method) + ")";
   if (auth_method == kAuthMethodRsaSignature) {
@@ -275,7 +335,7 @@ Status VerifyAuth(const PublicKey& key, uint8_t auth_method, ByteView auth_data,
     }
     IKEWOT_RETURN_IF_ERROR(CheckRsaSignatureSize(key, auth_data, what));
     return RawVerify(key.pkey(), SigningParams{kSigHashSha1, std::nullopt}, signed_octets,
-                     auth_data, what);
+                     auth_data, what, prepared, key_templates);
   }
   if (const ClassicEcdsa* classic = FindClassicEcdsa(auth_method)) {
     IKEWOT_RETURN_IF_ERROR(CheckHashAcceptable(classic->hash, acceptable_hashes, what));
@@ -291,7 +351,7 @@ Status VerifyAuth(const PublicKey& key, uint8_t auth_method, ByteView auth_data,
     auto der = EcdsaFixedToDer(auth_data);
     if (!der.ok()) return der.error();
     return RawVerify(key.pkey(), SigningParams{classic->hash, std::nullopt}, signed_octets, *der,
-                     what);
+                     what, prepared, key_templates);
   }
   return MakeError(ErrorCode::kUnsupported,
                    AuthMethodName(auth_method) + " is not a signature method ikewot implements");

@@ -21,6 +21,7 @@
 #include "core/base/status.h"
 #include "core/crypto/auth_signature_algid.h"
 #include "core/crypto/identity.h"
+#include "core/crypto/prepared.h"
 
 namespace ikewot::crypto {
 
@@ -43,18 +44,23 @@ struct AuthData {
 // Signs `signed_octets`. For method 14, `hash_alg` picks the hash (RFC 7427 registry: 2, 3, 4,
 // or 5 = identity for Ed25519; SHA-1 is refused, RFC 8247 §3.3) and `rsa_padding` picks PKCS#1
 // v1.5 or PSS for RSA keys. For the classic methods the hash is fixed: pass 0 or that hash.
-// Key/method mismatches are kInvalidArgument.
+// Key/method mismatches are kInvalidArgument. With `prepared`, the signing context is a copy of
+// one prepared for this key (kept in prepared->signing()) instead of a fresh initialisation.
 Result<AuthData> SignAuth(const PrivateKey& key, uint8_t auth_method, uint16_t hash_alg,
-                          ByteView signed_octets, RsaPadding rsa_padding = RsaPadding::kPkcs1v15);
+                          ByteView signed_octets, RsaPadding rsa_padding = RsaPadding::kPkcs1v15,
+                          PreparedCrypto* prepared = nullptr);
 
 // Verifies a peer's Authentication Data against its certificate's key. `acceptable_hashes` is
 // local policy (what we announced in SIGNATURE_HASH_ALGORITHMS); a signature whose hash is not
 // in it -- including the SHA-1 that method 1 implies -- is refused with kUnsupported before any
 // crypto. Errors: malformed data kTruncated/kBadLength/kBadValue/kTrailingData (with offsets
 // into auth_data); algorithm not matching the key kBadValue; unknown algorithm kUnsupported;
-// a signature that does not verify kAuthFailure.
+// a signature that does not verify kAuthFailure. `prepared` (may be null) supplies fetched
+// digests; `key_templates` (may be null) keeps prepared verification contexts for this key, for
+// callers that verify the same peer key again (engine: the peer-certificate cache entry).
 Status VerifyAuth(const PublicKey& key, uint8_t auth_method, ByteView auth_data,
-                  ByteView signed_octets, std::span<const uint16_t> acceptable_hashes);
+                  ByteView signed_octets, std::span<const uint16_t> acceptable_hashes,
+                  PreparedCrypto* prepared = nullptr, SignatureTemplates* key_templates = nullptr);
 
 // Hashes we accept and announce: SHA2-256, SHA2-384, SHA2-512, Identity.
 std::vector<uint16_t> SupportedSignatureHashes();

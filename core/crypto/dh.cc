@@ -32,7 +32,8 @@ size_t PublicValueSize(uint16_t group) {
   }
 }
 
-Result<std::unique_ptr<KeyExchange>> KeyExchange::Create(uint16_t group, Rng& rng) {
+Result<std::unique_ptr<KeyExchange>> KeyExchange::Create(uint16_t group, Rng& rng,
+                                                         PreparedCrypto* prepared) {
   switch (group) {
     case kDhModp2048:
     case kDhModp3072:
@@ -44,7 +45,7 @@ Result<std::unique_ptr<KeyExchange>> KeyExchange::Create(uint16_t group, Rng& rn
       return internal::CreateEcpKeyExchange(group, rng);
     case kDhCurve25519:
     case kDhCurve448:
-      return internal::CreateEcxKeyExchange(group, rng);
+      return internal::CreateEcxKeyExchange(group, rng, prepared);
     default:
       return MakeError(ErrorCode::kUnsupported,
                        "key exchange group " + std::to_string(group) + " is not supported");

@@ -17,6 +17,8 @@
 
 namespace ikewot::crypto {
 
+class PreparedCrypto;  // prepared.h; every `prepared` below may be null
+
 bool IsSupportedGroup(uint16_t group);
 // Octets of the Key Exchange Data for `group` (0 if unsupported).
 size_t PublicValueSize(uint16_t group);
@@ -28,8 +30,9 @@ class KeyExchange {
   KeyExchange& operator=(const KeyExchange&) = delete;
 
   // A fresh key pair for `group` with its private value from `rng`. kUnsupported for unknown
-  // groups.
-  static Result<std::unique_ptr<KeyExchange>> Create(uint16_t group, Rng& rng);
+  // groups. `prepared` saves X25519/X448 a key-import context per key.
+  static Result<std::unique_ptr<KeyExchange>> Create(uint16_t group, Rng& rng,
+                                                     PreparedCrypto* prepared = nullptr);
 
   uint16_t group() const { return group_; }
   // Our Key Exchange Data, PublicValueSize(group()) octets.
@@ -37,10 +40,15 @@ class KeyExchange {
 
   // g^ir from the peer's Key Exchange Data. A value of the wrong length, out of range, off the
   // curve or of small order is kInvalidPublicKey; nothing expensive runs before it is checked.
-  virtual Result<Bytes> ComputeSharedSecret(ByteView peer_public) const = 0;
+  // `prepared` lets X25519/X448 reuse one scratch key for the peer's value.
+  Result<Bytes> ComputeSharedSecret(ByteView peer_public,
+                                    PreparedCrypto* prepared = nullptr) const {
+    return Derive(peer_public, prepared);
+  }
 
  protected:
   explicit KeyExchange(uint16_t group) : group_(group) {}
+  virtual Result<Bytes> Derive(ByteView peer_public, PreparedCrypto* prepared) const = 0;
   Bytes public_value_;
 
  private:

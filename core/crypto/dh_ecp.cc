@@ -69,7 +69,7 @@ class EcpKeyExchange final : public KeyExchange {
     return EncodeCoordinates(q.get(), ctx.get(), public_value_.data(), true);
   }
 
-  Result<Bytes> ComputeSharedSecret(ByteView peer_public) const override {
+  Result<Bytes> Derive(ByteView peer_public, PreparedCrypto* /*prepared*/) const override {
     if (peer_public.size() != 2 * coordinate_size_) {
       return InvalidPublicKey(group(), "must be " + std::to_string(2 * coordinate_size_) +
                                            " octets (x || y), got " +

@@ -1,4 +1,5 @@
 // Curve25519 and Curve448 groups 31, 32 (RFC 8031, functions X25519/X448 of RFC 7748).
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 
@@ -8,6 +9,7 @@
 
 #include "core/crypto/dh_groups.h"
 #include "core/crypto/openssl_handles.h"
+#include "core/crypto/prepared.h"
 #include "core/crypto/transforms.h"
 
 namespace ikewot::crypto::internal {
@@ -15,11 +17,13 @@ namespace {
 
 struct EcxParams {
   int pkey_type;
-  size_t size;  // octets of keys, public values and shared secrets
+  const char* name;  // OpenSSL's key type name
+  size_t size;       // octets of keys, public values and shared secrets
 };
 
 EcxParams ParamsFor(uint16_t group) {
-  return group == kDhCurve25519 ? EcxParams{EVP_PKEY_X25519, 32} : EcxParams{EVP_PKEY_X448, 56};
+  return group == kDhCurve25519 ? EcxParams{EVP_PKEY_X25519, "X25519", 32}
+                                : EcxParams{EVP_PKEY_X448, "X448", 56};
 }
 
 // Encodings u whose X25519/X448 result is all zero for every clamped scalar (RFC 7748 §6): the
@@ -97,7 +101,7 @@ class EcxKeyExchange final : public KeyExchange {
     return Status::Ok();
   }
 
-  Result<Bytes> ComputeSharedSecret(ByteView peer_public) const override {
+  Result<Bytes> Derive(ByteView peer_public, PreparedCrypto* prepared) const override {
     const EcxParams params = ParamsFor(group());
     if (peer_public.size() != params.size) {
       return InvalidPublicKey(group(), "must be " + std::to_string(params.size) + " octets, got " +
@@ -107,12 +111,24 @@ class EcxKeyExchange final : public KeyExchange {
       return InvalidPublicKey(group(), "point of small order (all-zero shared secret)");
     }
 
-    ossl::PkeyPtr peer(EVP_PKEY_new_raw_public_key(params.pkey_type, nullptr, peer_public.data(),
-                                                   peer_public.size()));
-    if (!peer) return ossl::CryptoError("ECX peer key");
+    ossl::PkeyPtr own_peer;
+    EVP_PKEY* peer = nullptr;
+    if (prepared != nullptr) {
+      Result<EVP_PKEY*> scratch = prepared->EcxPeerKey(params.pkey_type, peer_public);
+      if (!scratch.ok()) return scratch.error();
+      peer = *scratch;
+    } else {
+      own_peer.reset(EVP_PKEY_new_raw_public_key(params.pkey_type, nullptr, peer_public.data(),
+                                                 peer_public.size()));
+      if (!own_peer) return ossl::CryptoError("ECX peer key");
+      peer = own_peer.get();
+    }
     ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key_.get(), nullptr));
+    // No peer validation by OpenSSL: for X25519/X448 its public check only asks whether the key
+    // has a public value (it does); the length and small-order checks above are the real ones.
+    // Skipping it saves building a second context per derivation.
     if (!ctx || EVP_PKEY_derive_init(ctx.get()) != 1 ||
-        EVP_PKEY_derive_set_peer(ctx.get(), peer.get()) != 1) {
+        EVP_PKEY_derive_set_peer_ex(ctx.get(), peer, /*validate_peer=*/0) != 1) {
       return ossl::CryptoError("ECX derive setup");
     }
     Bytes secret(params.size);
@@ -137,15 +153,27 @@ class EcxKeyExchange final : public KeyExchange {
 
 }  // namespace
 
-Result<std::unique_ptr<KeyExchange>> CreateEcxKeyExchange(uint16_t group, Rng& rng) {
+Result<std::unique_ptr<KeyExchange>> CreateEcxKeyExchange(uint16_t group, Rng& rng,
+                                                          PreparedCrypto* prepared) {
   const EcxParams params = ParamsFor(group);
   // RFC 7748 §6: the private key is random octets; clamping happens inside X25519/X448.
   uint8_t private_key[56];
   rng.Fill(std::span<uint8_t>(private_key, params.size));
-  ossl::PkeyPtr key(
-      EVP_PKEY_new_raw_private_key(params.pkey_type, nullptr, private_key, params.size));
-  OPENSSL_cleanse(private_key, sizeof(private_key));
-  if (!key) return ossl::CryptoError("ECX private key");
+  ossl::PkeyPtr key;
+  if (prepared != nullptr) {
+    // The same import EVP_PKEY_new_raw_private_key does, through a prepared context.
+    OSSL_PARAM import[] = {
+        OSSL_PARAM_construct_octet_string(OSSL_PKEY_PARAM_PRIV_KEY, private_key, params.size),
+        OSSL_PARAM_construct_end()};
+    Result<ossl::PkeyPtr> made = prepared->KeyFromData(params.name, EVP_PKEY_KEYPAIR, import);
+    OPENSSL_cleanse(private_key, sizeof(private_key));
+    if (!made.ok()) return made.error();
+    key = std::move(*made);
+  } else {
+    key.reset(EVP_PKEY_new_raw_private_key(params.pkey_type, nullptr, private_key, params.size));
+    OPENSSL_cleanse(private_key, sizeof(private_key));
+    if (!key) return ossl::CryptoError("ECX private key");
+  }
   auto kex = std::make_unique<EcxKeyExchange>(group, std::move(key));
   IKEWOT_RETURN_IF_ERROR(kex->ExportPublic(params.size));
   return std::unique_ptr<KeyExchange>(std::move(kex));

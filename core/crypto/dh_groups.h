@@ -13,7 +13,8 @@ namespace ikewot::crypto::internal {
 
 Result<std::unique_ptr<KeyExchange>> CreateModpKeyExchange(uint16_t group, Rng& rng);
 Result<std::unique_ptr<KeyExchange>> CreateEcpKeyExchange(uint16_t group, Rng& rng);
-Result<std::unique_ptr<KeyExchange>> CreateEcxKeyExchange(uint16_t group, Rng& rng);
+Result<std::unique_ptr<KeyExchange>> CreateEcxKeyExchange(uint16_t group, Rng& rng,
+                                                          PreparedCrypto* prepared);
 
 // kInvalidPublicKey for `group` with a reason.
 Error InvalidPublicKey(uint16_t group, const std::string& why);

@@ -52,7 +52,7 @@ class ModpKeyExchange final : public KeyExchange {
     return Status::Ok();
   }
 
-  Result<Bytes> ComputeSharedSecret(ByteView peer_public) const override {
+  Result<Bytes> Derive(ByteView peer_public, PreparedCrypto* /*prepared*/) const override {
     // RFC 7296 §3.4: the value is padded to the modulus length, so the length is exact.
     if (peer_public.size() != modulus_size_) {
       return InvalidPublicKey(group(), "must be " + std::to_string(modulus_size_) +

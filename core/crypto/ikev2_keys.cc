@@ -50,11 +50,12 @@ Result<Bytes> SkeyseedKey(uint16_t prf_id, ByteView ni, ByteView nr) {
 
 // §2.14 second half: the seven keys from SKEYSEED.
 Result<IkeSaKeys> ExpandIkeSaKeys(const IkeSuite& suite, const SuiteKeySizes& sizes, Bytes skeyseed,
-                                  ByteView ni, ByteView nr, uint64_t spi_i, uint64_t spi_r) {
+                                  ByteView ni, ByteView nr, uint64_t spi_i, uint64_t spi_r,
+                                  PreparedCrypto* prepared) {
   const Bytes spis = SpiBytes(spi_i, spi_r);
   const Bytes seed = Concat({ni, nr, spis});
   const size_t total = 3 * sizes.prf_key + 2 * sizes.integ_key + 2 * sizes.encr_key_with_salt();
-  auto material = PrfPlus(suite.prf_id, skeyseed, seed, total);
+  auto material = PrfPlus(suite.prf_id, skeyseed, seed, total, prepared);
   if (!material.ok()) return material.error();
   IkeSaKeys keys;
   KeySlicer slice(*material);
@@ -100,14 +101,15 @@ Result<SuiteKeySizes> KeySizesFor(const IkeSuite& suite) {
 }
 
 Result<IkeSaKeys> DeriveIkeSaKeys(const IkeSuite& suite, ByteView ni, ByteView nr,
-                                  ByteView shared_secret, uint64_t spi_i, uint64_t spi_r) {
+                                  ByteView shared_secret, uint64_t spi_i, uint64_t spi_r,
+                                  PreparedCrypto* prepared) {
   auto sizes = KeySizesFor(suite);
   if (!sizes.ok()) return sizes.error();
   auto key = SkeyseedKey(suite.prf_id, ni, nr);
   if (!key.ok()) return key.error();
-  auto skeyseed = Prf(suite.prf_id, *key, shared_secret);
+  auto skeyseed = Prf(suite.prf_id, *key, shared_secret, prepared);
   if (!skeyseed.ok()) return skeyseed.error();
-  return ExpandIkeSaKeys(suite, *sizes, std::move(*skeyseed), ni, nr, spi_i, spi_r);
+  return ExpandIkeSaKeys(suite, *sizes, std::move(*skeyseed), ni, nr, spi_i, spi_r, prepared);
 }
 
 Result<IkeSaKeys> DeriveRekeyedIkeSaKeys(const IkeSuite& new_suite, uint16_t old_prf_id,
@@ -118,14 +120,16 @@ Result<IkeSaKeys> DeriveRekeyedIkeSaKeys(const IkeSuite& new_suite, uint16_t old
   const Bytes data = Concat({shared_secret, ni, nr});
   auto skeyseed = Prf(old_prf_id, old_sk_d, data);
   if (!skeyseed.ok()) return skeyseed.error();
-  return ExpandIkeSaKeys(new_suite, *sizes, std::move(*skeyseed), ni, nr, spi_i, spi_r);
+  return ExpandIkeSaKeys(new_suite, *sizes, std::move(*skeyseed), ni, nr, spi_i, spi_r, nullptr);
 }
 
 Result<ChildSaKeys> DeriveChildSaKeys(uint16_t prf_id, ByteView sk_d,
                                       ByteView shared_secret_or_empty, ByteView ni, ByteView nr,
-                                      size_t encr_key_len_with_salt, size_t integ_key_len) {
+                                      size_t encr_key_len_with_salt, size_t integ_key_len,
+                                      PreparedCrypto* prepared) {
   const Bytes seed = Concat({shared_secret_or_empty, ni, nr});
-  auto material = PrfPlus(prf_id, sk_d, seed, 2 * encr_key_len_with_salt + 2 * integ_key_len);
+  auto material =
+      PrfPlus(prf_id, sk_d, seed, 2 * encr_key_len_with_salt + 2 * integ_key_len, prepared);
   if (!material.ok()) return material.error();
   ChildSaKeys keys;
   KeySlicer slice(*material);

@@ -10,6 +10,8 @@
 
 namespace ikewot::crypto {
 
+class PreparedCrypto;  // prepared.h; every `prepared` below may be null
+
 // The negotiated transforms of an IKE SA.
 struct IkeSuite {
   uint16_t encr_id = 0;
@@ -40,7 +42,8 @@ struct IkeSaKeys {
 // For PRFs with a fixed key size (AES-XCBC/CMAC-PRF-128) whose key Ni | Nr would not fill
 // exactly, the key is the first half-key-size octets of Ni followed by those of Nr (§2.14).
 Result<IkeSaKeys> DeriveIkeSaKeys(const IkeSuite& suite, ByteView ni, ByteView nr,
-                                  ByteView shared_secret, uint64_t spi_i, uint64_t spi_r);
+                                  ByteView shared_secret, uint64_t spi_i, uint64_t spi_r,
+                                  PreparedCrypto* prepared = nullptr);
 
 // Rekeying an IKE SA (§2.18): SKEYSEED = prf_old(SK_d(old), g^ir(new) | Ni | Nr) with the old
 // SA's PRF; the seven keys then follow §2.14 with the new suite's PRF, nonces and SPIs.
@@ -57,6 +60,7 @@ struct ChildSaKeys {
 // includes an AEAD salt (RFC 4106 §8.1); integ_key_len is 0 for AEAD.
 Result<ChildSaKeys> DeriveChildSaKeys(uint16_t prf_id, ByteView sk_d,
                                       ByteView shared_secret_or_empty, ByteView ni, ByteView nr,
-                                      size_t encr_key_len_with_salt, size_t integ_key_len);
+                                      size_t encr_key_len_with_salt, size_t integ_key_len,
+                                      PreparedCrypto* prepared = nullptr);
 
 }  // namespace ikewot::crypto

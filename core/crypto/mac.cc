@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "core/crypto/prepared.h"
+
 namespace ikewot::crypto {
 namespace {
 
@@ -42,11 +44,17 @@ Result<ossl::CipherCtxPtr> NewAes128Ecb(const uint8_t key[kAesBlock]) {
 
 }  // namespace
 
-Result<Mac> Mac::CreateHmac(std::string_view digest_name, ByteView key) {
-  std::string digest(digest_name);
-  OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest.data(), 0),
-                         OSSL_PARAM_construct_end()};
-  auto ctx = NewKeyedMac("HMAC", params, key);
+Result<Mac> Mac::CreateHmac(std::string_view digest_name, ByteView key, PreparedCrypto* prepared) {
+  Result<ossl::MacCtxPtr> ctx = ossl::MacCtxPtr();
+  if (prepared != nullptr) {
+    ctx = prepared->KeyedHmac(digest_name, key);
+  } else {
+    std::string digest(digest_name);
+    OSSL_PARAM params[] = {
+        OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest.data(), 0),
+        OSSL_PARAM_construct_end()};
+    ctx = NewKeyedMac("HMAC", params, key);
+  }
   if (!ctx.ok()) return ctx.error();
   Mac mac;
   mac.output_size_ = EVP_MAC_CTX_get_mac_size(ctx->get());

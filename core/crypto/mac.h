@@ -15,10 +15,14 @@
 
 namespace ikewot::crypto {
 
+class PreparedCrypto;
+
 class Mac {
  public:
   // HMAC with an OpenSSL digest name ("SHA1", "SHA2-256", ...). Any key length (RFC 2104).
-  static Result<Mac> CreateHmac(std::string_view digest_name, ByteView key);
+  // With `prepared`, the context is a copy of its HMAC template (no fetch, no set-up).
+  static Result<Mac> CreateHmac(std::string_view digest_name, ByteView key,
+                                PreparedCrypto* prepared = nullptr);
   // AES-CMAC with a 16-, 24- or 32-octet AES key.
   static Result<Mac> CreateAesCmac(ByteView key);
   // AES-XCBC-MAC (RFC 3566) with a 16-octet key; the full 16-octet tag.

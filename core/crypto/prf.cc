@@ -69,9 +69,9 @@ bool PrfHasFixedKeySize(uint16_t prf_id) {
   return prf_id == kPrfAesXcbc128 || prf_id == kPrfAesCmac128;
 }
 
-Result<KeyedPrf> KeyedPrf::Create(uint16_t prf_id, ByteView key) {
+Result<KeyedPrf> KeyedPrf::Create(uint16_t prf_id, ByteView key, PreparedCrypto* prepared) {
   if (std::string_view digest = HmacDigest(prf_id); !digest.empty()) {
-    auto mac = Mac::CreateHmac(digest, key);
+    auto mac = Mac::CreateHmac(digest, key, prepared);
     if (!mac.ok()) return mac.error();
     return KeyedPrf(std::move(*mac));
   }
@@ -91,15 +91,16 @@ Result<Bytes> KeyedPrf::Compute(std::initializer_list<ByteView> data_parts) {
   return mac_.Compute(data_parts);
 }
 
-Result<Bytes> Prf(uint16_t prf_id, ByteView key, ByteView data) {
-  auto prf = KeyedPrf::Create(prf_id, key);
+Result<Bytes> Prf(uint16_t prf_id, ByteView key, ByteView data, PreparedCrypto* prepared) {
+  auto prf = KeyedPrf::Create(prf_id, key, prepared);
   if (!prf.ok()) return prf.error();
   return prf->Compute({data});
 }
 
-Result<Bytes> PrfPlus(uint16_t prf_id, ByteView key, ByteView seed, size_t length) {
+Result<Bytes> PrfPlus(uint16_t prf_id, ByteView key, ByteView seed, size_t length,
+                      PreparedCrypto* prepared) {
   constexpr size_t kMaxBlocks = 255;
-  auto prf = KeyedPrf::Create(prf_id, key);
+  auto prf = KeyedPrf::Create(prf_id, key, prepared);
   if (!prf.ok()) return prf.error();
   const size_t block = prf->output_size();
   if (length > kMaxBlocks * block) {

@@ -26,8 +26,8 @@ bool PrfHasFixedKeySize(uint16_t prf_id);
 // A PRF keyed once, for several computations with the same key (prf+ blocks, AUTH payloads).
 class KeyedPrf {
  public:
-  // kUnsupported for unknown ids.
-  static Result<KeyedPrf> Create(uint16_t prf_id, ByteView key);
+  // kUnsupported for unknown ids. `prepared` (may be null) supplies HMAC templates.
+  static Result<KeyedPrf> Create(uint16_t prf_id, ByteView key, PreparedCrypto* prepared = nullptr);
   size_t output_size() const { return mac_.output_size(); }
   Result<Bytes> Compute(std::initializer_list<ByteView> data_parts);
 
@@ -37,10 +37,11 @@ class KeyedPrf {
 };
 
 // prf(key, data).
-Result<Bytes> Prf(uint16_t prf_id, ByteView key, ByteView data);
+Result<Bytes> Prf(uint16_t prf_id, ByteView key, ByteView data, PreparedCrypto* prepared = nullptr);
 
 // prf+(key, seed) truncated to `length` octets: T1 = prf(K, S | 0x01), Tn = prf(K, Tn-1 | S | n).
 // The counter is one octet, so at most 255 blocks; longer requests are kInvalidArgument.
-Result<Bytes> PrfPlus(uint16_t prf_id, ByteView key, ByteView seed, size_t length);
+Result<Bytes> PrfPlus(uint16_t prf_id, ByteView key, ByteView seed, size_t length,
+                      PreparedCrypto* prepared = nullptr);
 
 }  // namespace ikewot::crypto

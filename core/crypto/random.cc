@@ -1,15 +1,44 @@
 #include "core/crypto/random.h"
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 
 namespace ikewot {
 
+namespace {
+
+// A DRBG failure leaves no safe way to continue (keys would be predictable): stop hard.
+void DrawOrAbort(std::span<uint8_t> out) {
+  if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) std::abort();
+}
+
+}  // namespace
+
+OpenSslRng::~OpenSslRng() { OPENSSL_cleanse(block_.data(), block_.size()); }
+
 void OpenSslRng::Fill(std::span<uint8_t> out) {
   if (out.empty()) return;
-  // A DRBG failure leaves no safe way to continue (keys would be predictable): stop hard.
-  if (RAND_bytes(out.data(), static_cast<int>(out.size())) != 1) std::abort();
+  if (out.size() > kBlockSize / 4) {  // large requests gain nothing from the block
+    DrawOrAbort(out);
+    return;
+  }
+  const long pid = static_cast<long>(getpid());
+  if (pid != block_pid_) {  // a fresh object, or a forked child holding its parent's octets
+    OPENSSL_cleanse(block_.data(), block_.size());
+    used_ = kBlockSize;
+    block_pid_ = pid;
+  }
+  if (kBlockSize - used_ < out.size()) {
+    DrawOrAbort(block_);
+    used_ = 0;
+  }
+  std::copy_n(block_.begin() + static_cast<ptrdiff_t>(used_), out.size(), out.begin());
+  OPENSSL_cleanse(block_.data() + used_, out.size());
+  used_ += out.size();
 }
 
 DeterministicRng::DeterministicRng(uint64_t seed, ByteView label) : ctx_(EVP_CIPHER_CTX_new()) {
@@ -31,8 +60,8 @@ void DeterministicRng::Fill(std::span<uint8_t> out) {
   // Encrypting zeros yields the raw keystream.
   std::fill(out.begin(), out.end(), 0);
   int written = 0;
-  if (!out.empty() &&
-      EVP_EncryptUpdate(ctx_.get(), out.data(), &written, out.data(), static_cast<int>(out.size())) != 1) {
+  if (!out.empty() && EVP_EncryptUpdate(ctx_.get(), out.data(), &written, out.data(),
+                                        static_cast<int>(out.size())) != 1) {
     std::abort();
   }
 }

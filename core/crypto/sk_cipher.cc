@@ -14,7 +14,7 @@ Error AuthFailure(const char* why) { return MakeError(ErrorCode::kAuthFailure, w
 }  // namespace
 
 Result<SkCipher> SkCipher::Create(uint16_t encr_id, uint16_t key_bits, uint16_t integ_id,
-                                  ByteView encr_key, ByteView integ_key) {
+                                  ByteView encr_key, ByteView integ_key, PreparedCrypto* prepared) {
   auto encr = LookupEncr(encr_id, key_bits);
   if (!encr.ok()) return encr.error();
   const size_t expected_encr = encr->key_size + encr->salt_size;
@@ -34,7 +34,7 @@ Result<SkCipher> SkCipher::Create(uint16_t encr_id, uint16_t key_bits, uint16_t 
     }
     const auto algorithm = encr_id == kEncrChaCha20Poly1305 ? AeadAlgorithm::kChaCha20Poly1305
                                                             : AeadAlgorithm::kAesGcm;
-    auto aead = Aead::Create(algorithm, key, encr->icv_size);
+    auto aead = Aead::Create(algorithm, key, encr->icv_size, prepared);
     if (!aead.ok()) return aead.error();
     sk.aead_.emplace(std::move(*aead));
     sk.salt_.assign(encr_key.begin() + encr->key_size, encr_key.end());
@@ -48,9 +48,9 @@ Result<SkCipher> SkCipher::Create(uint16_t encr_id, uint16_t key_bits, uint16_t 
                      "SK_a must be " + std::to_string(integ->key_size) + " octets for transform " +
                          std::to_string(integ_id) + ", got " + std::to_string(integ_key.size()));
   }
-  auto cbc = AesCbc::Create(key);
+  auto cbc = AesCbc::Create(key, prepared);
   if (!cbc.ok()) return cbc.error();
-  auto mac = Mac::CreateHmac(integ->digest_name, integ_key);
+  auto mac = Mac::CreateHmac(integ->digest_name, integ_key, prepared);
   if (!mac.ok()) return mac.error();
   sk.cbc_.emplace(std::move(*cbc));
   sk.integ_.emplace(std::move(*mac));

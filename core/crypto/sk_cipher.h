@@ -42,8 +42,10 @@ class SkCipher {
   // encr_key is SK_e for one direction; for AEAD it ends with the 4-octet salt. integ_key is
   // SK_a (must be empty, and integ_id kIntegNone, for AEAD). Wrong key lengths are
   // kInvalidArgument; unknown transforms or an AEAD/integrity mismatch are kUnsupported.
+  // `prepared` (may be null) supplies fetched ciphers and HMAC templates.
   static Result<SkCipher> Create(uint16_t encr_id, uint16_t key_bits, uint16_t integ_id,
-                                 ByteView encr_key, ByteView integ_key);
+                                 ByteView encr_key, ByteView integ_key,
+                                 PreparedCrypto* prepared = nullptr);
 
   size_t iv_size() const { return encr_.iv_size; }
   size_t icv_size() const { return icv_size_; }

@@ -112,17 +112,18 @@ void IkeSa::AppendOwnCertificates(std::vector<Payload>& out) const {
   }
 }
 
-Result<ikev2::AuthPayload> IkeSa::BuildOwnAuth(const ikev2::IdPayload& id) const {
+Result<ikev2::AuthPayload> IkeSa::BuildOwnAuth(const ikev2::IdPayload& id,
+                                               crypto::PreparedCrypto* prepared) const {
   const bool initiator = role_ == Role::kInitiator;
   Result<Bytes> body = IdBody(id);
   if (!body.ok()) return body.error();
   const Bytes& sk_p = initiator ? keys_.sk_pi : keys_.sk_pr;
   Result<Bytes> octets =
       AuthSignedOctets(suite_->prf, initiator ? init_request_raw_ : init_response_raw_,
-                       initiator ? nonce_r_ : nonce_i_, sk_p, *body);
+                       initiator ? nonce_r_ : nonce_i_, sk_p, *body, prepared);
   if (!octets.ok()) return octets.error();
   if (policy_.null_auth) {
-    Result<Bytes> data = NullAuthData(suite_->prf, sk_p, *octets);
+    Result<Bytes> data = NullAuthData(suite_->prf, sk_p, *octets, prepared);
     if (!data.ok()) return data.error();
     return ikev2::AuthPayload{ikev2::AuthMethod::kNull, std::move(*data), 0};
   }
@@ -137,14 +138,16 @@ Result<ikev2::AuthPayload> IkeSa::BuildOwnAuth(const ikev2::IdPayload& id) const
                        "peer announced no RFC 7427 hash usable with our key");
     }
   }
-  Result<crypto::AuthData> auth = crypto::SignAuth(key, method, hash, *octets);
+  Result<crypto::AuthData> auth =
+      crypto::SignAuth(key, method, hash, *octets, crypto::RsaPadding::kPkcs1v15, prepared);
   if (!auth.ok()) return auth.error();
   return ikev2::AuthPayload{static_cast<ikev2::AuthMethod>(auth->method), std::move(auth->data), 0};
 }
 
 Status IkeSa::CheckPeerAuth(const std::vector<Payload>& inner, const ikev2::IdPayload& peer_id,
-                            PeerCertificateCache* certificates,
-                            std::vector<crypto::Certificate>* chain, ResponderAuth* outcome) const {
+                            const SaContext& ctx, std::vector<crypto::Certificate>* chain,
+                            ResponderAuth* outcome) const {
+  PeerCertificateCache* certificates = ctx.certificates;
   for (const Payload& p : inner) {
     const auto* cert = p.As<ikev2::CertPayload>();
     if (cert == nullptr || cert->encoding != ikev2::CertEncoding::kX509Signature) continue;
@@ -166,11 +169,11 @@ Status IkeSa::CheckPeerAuth(const std::vector<Payload>& inner, const ikev2::IdPa
   const Bytes& sk_p = peer_is_initiator ? keys_.sk_pi : keys_.sk_pr;
   Result<Bytes> octets =
       AuthSignedOctets(suite_->prf, peer_is_initiator ? init_request_raw_ : init_response_raw_,
-                       peer_is_initiator ? nonce_r_ : nonce_i_, sk_p, *body);
+                       peer_is_initiator ? nonce_r_ : nonce_i_, sk_p, *body, ctx.prepared);
   if (!octets.ok()) return octets.error();
   *outcome = ResponderAuth::kInvalid;
   if (auth.method == ikev2::AuthMethod::kNull) {
-    Result<Bytes> expected = NullAuthData(suite_->prf, sk_p, *octets);
+    Result<Bytes> expected = NullAuthData(suite_->prf, sk_p, *octets, ctx.prepared);
     if (!expected.ok()) return expected.error();
     if (!ConstantTimeEqual(auth.data, *expected)) {
       return MakeError(ErrorCode::kAuthFailure, "NULL authentication data does not match");
@@ -189,8 +192,10 @@ Status IkeSa::CheckPeerAuth(const std::vector<Payload>& inner, const ikev2::IdPa
                                       : chain->front().public_key();
   if (!key.ok()) return key.error();
   std::vector<uint16_t> acceptable = crypto::SupportedSignatureHashes();
-  IKEWOT_RETURN_IF_ERROR(
-      crypto::VerifyAuth(*key, static_cast<uint8_t>(auth.method), auth.data, *octets, acceptable));
+  crypto::SignatureTemplates* templates =
+      certificates != nullptr ? certificates->VerifyTemplatesOf(chain->front()) : nullptr;
+  IKEWOT_RETURN_IF_ERROR(crypto::VerifyAuth(*key, static_cast<uint8_t>(auth.method), auth.data,
+                                            *octets, acceptable, ctx.prepared, templates));
   *outcome = ResponderAuth::kVerified;
   return Status::Ok();
 }
@@ -206,7 +211,8 @@ CertificateDecision IkeSa::AskAcceptance(const std::vector<crypto::Certificate>&
 
 Result<ChildSaInfo> IkeSa::DeriveChild(const EspSuiteChoice& suite, uint32_t spi_i, uint32_t spi_r,
                                        std::vector<TrafficSelector> tsi,
-                                       std::vector<TrafficSelector> tsr) const {
+                                       std::vector<TrafficSelector> tsr,
+                                       crypto::PreparedCrypto* prepared) const {
   Result<crypto::EncrProperties> encr = crypto::LookupEncr(suite.encr.id, suite.encr.key_bits);
   if (!encr.ok()) return encr.error();
   size_t integ_len = 0;
@@ -215,8 +221,9 @@ Result<ChildSaInfo> IkeSa::DeriveChild(const EspSuiteChoice& suite, uint32_t spi
     if (!integ.ok()) return integ.error();
     integ_len = integ->key_size;
   }
-  Result<crypto::ChildSaKeys> keys = crypto::DeriveChildSaKeys(
-      suite_->prf, keys_.sk_d, {}, nonce_i_, nonce_r_, encr->key_size + encr->salt_size, integ_len);
+  Result<crypto::ChildSaKeys> keys =
+      crypto::DeriveChildSaKeys(suite_->prf, keys_.sk_d, {}, nonce_i_, nonce_r_,
+                                encr->key_size + encr->salt_size, integ_len, prepared);
   if (!keys.ok()) return keys.error();
   ChildSaInfo child;
   child.spi_initiator = spi_i;
@@ -243,7 +250,7 @@ Status IkeSa::SendAuthRequest(SaContext& ctx) {
     inner.push_back(MakePayload(ikev2::CertReqPayload{ikev2::CertEncoding::kX509Signature, {}}));
   }
   if (with_auth) {
-    Result<ikev2::AuthPayload> auth = BuildOwnAuth(id);
+    Result<ikev2::AuthPayload> auth = BuildOwnAuth(id, ctx.prepared);
     if (!auth.ok()) return auth.error();
     inner.push_back(MakePayload(std::move(*auth)));
   }
@@ -284,7 +291,7 @@ void IkeSa::ProcessAuthRequest(const ikev2::Message& message, const std::vector<
   peer_id_ = *idi->As<ikev2::IdPayload>();
   std::vector<crypto::Certificate> chain;
   ResponderAuth outcome = ResponderAuth::kAbsent;
-  Status auth_status = CheckPeerAuth(inner, peer_id_, ctx.certificates, &chain, &outcome);
+  Status auth_status = CheckPeerAuth(inner, peer_id_, ctx, &chain, &outcome);
   const bool wants_null = outcome == ResponderAuth::kNullAuth;
   if (!auth_status.ok() || (wants_null && !policy_.null_auth)) {
     refuse(NotifyType::kAuthenticationFailed, {},
@@ -313,7 +320,7 @@ void IkeSa::ProcessAuthRequest(const ikev2::Message& message, const std::vector<
   std::vector<Payload> response;
   response.push_back(MakePayload(PayloadType::kIdResponder, own_id));
   AppendOwnCertificates(response);
-  Result<ikev2::AuthPayload> auth = BuildOwnAuth(own_id);
+  Result<ikev2::AuthPayload> auth = BuildOwnAuth(own_id, ctx.prepared);
   if (!auth.ok()) {
     refuse(NotifyType::kAuthenticationFailed, {}, "cannot sign: " + auth.error().message);
     return;
@@ -341,9 +348,9 @@ void IkeSa::ProcessAuthRequest(const ikev2::Message& message, const std::vector<
     } else {
       child_spi_local_ = NonZeroSpi32(ctx.rng);
       const uint32_t peer_spi = offer.spis[choice->proposal_number - 1];
-      Result<ChildSaInfo> derived = DeriveChild(choice->suite, peer_spi, child_spi_local_,
-                                                FromWire(*tsi->As<ikev2::TsPayload>()),
-                                                FromWire(*tsr->As<ikev2::TsPayload>()));
+      Result<ChildSaInfo> derived = DeriveChild(
+          choice->suite, peer_spi, child_spi_local_, FromWire(*tsi->As<ikev2::TsPayload>()),
+          FromWire(*tsr->As<ikev2::TsPayload>()), ctx.prepared);
       if (!derived.ok()) {
         refuse(NotifyType::kNoProposalChosen, {}, derived.error().message);
         return;
@@ -427,7 +434,7 @@ void IkeSa::ProcessAuthResponse(const std::vector<Payload>& inner, SaContext& ct
   ResponderAuth outcome = ResponderAuth::kAbsent;
   Status auth_status = idr == nullptr
                            ? MakeError(ErrorCode::kBadValue, "IKE_AUTH response without IDr")
-                           : CheckPeerAuth(inner, peer_id_, ctx.certificates, &chain, &outcome);
+                           : CheckPeerAuth(inner, peer_id_, ctx, &chain, &outcome);
   for (const crypto::Certificate& c : chain) {
     peer_chain_der_.push_back(c.ToDer());
     probe_.certificates.push_back(
@@ -488,9 +495,9 @@ void IkeSa::ProcessAuthResponse(const std::vector<Payload>& inner, SaContext& ct
     Emit(EventKind::kFailed, ctx, "CHILD SA: responder chose an ESP suite we did not offer");
     return;
   }
-  Result<ChildSaInfo> child =
-      DeriveChild(answer->suite, child_spi_local_, answer->spi,
-                  FromWire(*tsi->As<ikev2::TsPayload>()), FromWire(*tsr->As<ikev2::TsPayload>()));
+  Result<ChildSaInfo> child = DeriveChild(answer->suite, child_spi_local_, answer->spi,
+                                          FromWire(*tsi->As<ikev2::TsPayload>()),
+                                          FromWire(*tsr->As<ikev2::TsPayload>()), ctx.prepared);
   if (!child.ok()) {
     Emit(EventKind::kFailed, ctx, "CHILD SA keys: " + child.error().message);
     return;

@@ -16,7 +16,9 @@ IkeNode::IkeNode(NodeConfig config, Rng& rng)
       cookies_(config_.cookies),
       half_open_(config_.cookies),
       probe_limiter_(config_.probe_rate),
-      peer_certificates_(config_.peer_certificate_cache_entries) {
+      peer_certificates_(config_.peer_certificate_cache_entries),
+      prepared_(config_.prepared_crypto ? config_.prepared_crypto
+                                        : std::make_shared<crypto::PreparedCrypto>()) {
   PrepareIdentity(config_.responder_policy.identity);
   if (config_.responder_policy.accept_ikev1) {
     ikev1_ = std::make_unique<ikev1::Responder>(

@@ -48,6 +48,10 @@ struct NodeConfig {
   // that meets many distinct peers (the 100,000-node simulation) would otherwise grow by one
   // entry per peer it ever initiated to.
   size_t peer_knowledge_entries = 1024;
+  // Fetched OpenSSL algorithms and prepared contexts (crypto/prepared.h). Null: the node makes
+  // its own. A driver that runs many nodes on one thread may give them one to share (they never
+  // use it concurrently), which saves its few KB per node.
+  std::shared_ptr<crypto::PreparedCrypto> prepared_crypto;
 };
 
 // What earlier exchanges taught us about a peer (the patent's "further information", used to
@@ -112,7 +116,8 @@ class IkeNode {
   // Fills identity.subject_der from the first certificate, parsing each certificate once.
   void PrepareIdentity(LocalIdentity& identity);
   SaContext Context(TimePoint now) {
-    return SaContext{rng_, now, counters_, outgoing_, events_, &peer_certificates_};
+    return SaContext{rng_,    now, counters_, outgoing_, events_, &peer_certificates_,
+                     prepared_.get()};
   }
 
   NodeConfig config_;
@@ -122,6 +127,7 @@ class IkeNode {
   HalfOpenTracker half_open_;
   ProbeRateLimiter probe_limiter_;
   PeerCertificateCache peer_certificates_;
+  std::shared_ptr<crypto::PreparedCrypto> prepared_;  // never null
   std::vector<Datagram> outgoing_;
   std::vector<Event> events_;
 

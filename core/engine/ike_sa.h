@@ -19,6 +19,7 @@
 #include "core/crypto/certificate.h"
 #include "core/crypto/dh.h"
 #include "core/crypto/ikev2_keys.h"
+#include "core/crypto/prepared.h"
 #include "core/crypto/sk_cipher.h"
 #include "core/engine/datagram.h"
 #include "core/engine/events.h"
@@ -62,6 +63,8 @@ struct SaContext {
   std::vector<Event>& events;
   // The node's parsed peer certificates; null: parse every time.
   PeerCertificateCache* certificates = nullptr;
+  // The node's fetched algorithms and prepared contexts; null: plain OpenSSL calls.
+  crypto::PreparedCrypto* prepared = nullptr;
 };
 
 // Built by the node's stateless IKE_SA_INIT check: everything the responder SA starts from.
@@ -138,13 +141,15 @@ class IkeSa {
 
   // ---- ike_sa_init.cc
   Status SendInitRequest(SaContext& ctx);
-  std::vector<ikev2::Payload> BuildInitRequestPayloads() const;
+  std::vector<ikev2::Payload> BuildInitRequestPayloads(crypto::PreparedCrypto* prepared) const;
   void ProcessInitResponse(const ikev2::Message& message, ByteView raw, const Datagram& datagram,
                            SaContext& ctx);
   Status AnswerInitRequest(const InitRequestFacts& facts, SaContext& ctx);
-  Status DeriveKeys(const IkeSuiteChoice& suite, ByteView peer_ke, ByteView ni, ByteView nr);
-  void RecordNatDetection(const std::vector<ikev2::Payload>& payloads, const Datagram& datagram);
-  std::vector<ikev2::Payload> NatDetectionNotifies() const;
+  Status DeriveKeys(const IkeSuiteChoice& suite, ByteView peer_ke, ByteView ni, ByteView nr,
+                    crypto::PreparedCrypto* prepared);
+  void RecordNatDetection(const std::vector<ikev2::Payload>& payloads, const Datagram& datagram,
+                          crypto::PreparedCrypto* prepared);
+  std::vector<ikev2::Payload> NatDetectionNotifies(crypto::PreparedCrypto* prepared) const;
   Status RestartWithFallback(SaContext& ctx);
 
   // ---- ike_auth.cc
@@ -152,15 +157,17 @@ class IkeSa {
   void ProcessAuthRequest(const ikev2::Message& message, const std::vector<ikev2::Payload>& inner,
                           SaContext& ctx);
   void ProcessAuthResponse(const std::vector<ikev2::Payload>& inner, SaContext& ctx);
-  Result<ikev2::AuthPayload> BuildOwnAuth(const ikev2::IdPayload& id) const;
+  Result<ikev2::AuthPayload> BuildOwnAuth(const ikev2::IdPayload& id,
+                                          crypto::PreparedCrypto* prepared) const;
   Status CheckPeerAuth(const std::vector<ikev2::Payload>& inner, const ikev2::IdPayload& peer_id,
-                       PeerCertificateCache* certificates, std::vector<crypto::Certificate>* chain,
+                       const SaContext& ctx, std::vector<crypto::Certificate>* chain,
                        ResponderAuth* outcome) const;
   ikev2::IdPayload OwnId() const;
   void AppendOwnCertificates(std::vector<ikev2::Payload>& out) const;
   Result<ChildSaInfo> DeriveChild(const EspSuiteChoice& suite, uint32_t spi_i, uint32_t spi_r,
                                   std::vector<TrafficSelector> tsi,
-                                  std::vector<TrafficSelector> tsr) const;
+                                  std::vector<TrafficSelector> tsr,
+                                  crypto::PreparedCrypto* prepared) const;
   void FinishProbe(ProbeStop stop, std::string detail, SaContext& ctx);
   CertificateDecision AskAcceptance(const std::vector<crypto::Certificate>& chain) const;
 

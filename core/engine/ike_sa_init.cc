@@ -88,7 +88,8 @@ Result<std::unique_ptr<IkeSa>> IkeSa::StartInitiator(SaHandle handle, Mode mode,
     return MakeError(ErrorCode::kInvalidArgument,
                      "KE guess " + std::to_string(group) + " is not in the offered groups");
   }
-  Result<std::unique_ptr<crypto::KeyExchange>> ke = crypto::KeyExchange::Create(group, ctx.rng);
+  Result<std::unique_ptr<crypto::KeyExchange>> ke =
+      crypto::KeyExchange::Create(group, ctx.rng, ctx.prepared);
   if (!ke.ok()) return ke.error();
   sa->ke_ = std::move(*ke);
   sa->spi_i_ = NonZeroSpi(ctx.rng);
@@ -101,10 +102,10 @@ Result<std::unique_ptr<IkeSa>> IkeSa::StartInitiator(SaHandle handle, Mode mode,
   return sa;
 }
 
-std::vector<Payload> IkeSa::NatDetectionNotifies() const {
+std::vector<Payload> IkeSa::NatDetectionNotifies(crypto::PreparedCrypto* prepared) const {
   std::vector<Payload> out;
-  Result<Bytes> source = NatDetectionHash(spi_i_, spi_r_, local_);
-  Result<Bytes> destination = NatDetectionHash(spi_i_, spi_r_, remote_);
+  Result<Bytes> source = NatDetectionHash(spi_i_, spi_r_, local_, prepared);
+  Result<Bytes> destination = NatDetectionHash(spi_i_, spi_r_, remote_, prepared);
   if (source.ok() && destination.ok()) {
     out.push_back(MakePayload(MakeNotify(NotifyType::kNatDetectionSourceIp, *source)));
     out.push_back(MakePayload(MakeNotify(NotifyType::kNatDetectionDestinationIp, *destination)));
@@ -112,7 +113,7 @@ std::vector<Payload> IkeSa::NatDetectionNotifies() const {
   return out;
 }
 
-std::vector<Payload> IkeSa::BuildInitRequestPayloads() const {
+std::vector<Payload> IkeSa::BuildInitRequestPayloads(crypto::PreparedCrypto* prepared) const {
   std::vector<Payload> payloads;
   // RFC 7296 §2.6: the COOKIE notify comes first, everything else unchanged.
   if (!cookie_.empty()) payloads.push_back(MakePayload(MakeNotify(NotifyType::kCookie, cookie_)));
@@ -122,7 +123,7 @@ std::vector<Payload> IkeSa::BuildInitRequestPayloads() const {
   ke.data.assign(ke_->public_value().begin(), ke_->public_value().end());
   payloads.push_back(MakePayload(std::move(ke)));
   payloads.push_back(MakePayload(ikev2::NoncePayload{nonce_i_}));
-  for (Payload& p : NatDetectionNotifies()) payloads.push_back(std::move(p));
+  for (Payload& p : NatDetectionNotifies(prepared)) payloads.push_back(std::move(p));
   payloads.push_back(MakePayload(MakeNotify(NotifyType::kIkev2FragmentationSupported)));
   payloads.push_back(MakePayload(MakeNotify(NotifyType::kSignatureHashAlgorithms,
                                             U16List(crypto::SupportedSignatureHashes()))));
@@ -131,7 +132,7 @@ std::vector<Payload> IkeSa::BuildInitRequestPayloads() const {
 
 Status IkeSa::SendInitRequest(SaContext& ctx) {
   ikev2::Message message{MakeHeader(ikev2::ExchangeType::kIkeSaInit, false, 0),
-                         BuildInitRequestPayloads()};
+                         BuildInitRequestPayloads(ctx.prepared)};
   Result<Bytes> raw = ikev2::SerializeMessage(message);
   if (!raw.ok()) return raw.error();
   init_request_raw_ = *raw;
@@ -153,7 +154,7 @@ Status IkeSa::RestartWithFallback(SaContext& ctx) {
                          std::to_string(policy_.minimum_strength_bits) + " bits");
   }
   Result<std::unique_ptr<crypto::KeyExchange>> ke =
-      crypto::KeyExchange::Create(restricted.front().ke_groups.front(), ctx.rng);
+      crypto::KeyExchange::Create(restricted.front().ke_groups.front(), ctx.rng, ctx.prepared);
   if (!ke.ok()) return ke.error();
   ke_ = std::move(*ke);
   offer_ = std::move(restricted);
@@ -163,23 +164,24 @@ Status IkeSa::RestartWithFallback(SaContext& ctx) {
   return SendInitRequest(ctx);
 }
 
-Status IkeSa::DeriveKeys(const IkeSuiteChoice& suite, ByteView peer_ke, ByteView ni, ByteView nr) {
-  Result<Bytes> shared = ke_->ComputeSharedSecret(peer_ke);
+Status IkeSa::DeriveKeys(const IkeSuiteChoice& suite, ByteView peer_ke, ByteView ni, ByteView nr,
+                         crypto::PreparedCrypto* prepared) {
+  Result<Bytes> shared = ke_->ComputeSharedSecret(peer_ke, prepared);
   if (!shared.ok()) return shared.error();
   crypto::IkeSuite ike_suite{suite.encr.id, suite.encr.key_bits, suite.prf, suite.integ,
                              suite.ke_group};
   Result<crypto::IkeSaKeys> keys =
-      crypto::DeriveIkeSaKeys(ike_suite, ni, nr, *shared, spi_i_, spi_r_);
+      crypto::DeriveIkeSaKeys(ike_suite, ni, nr, *shared, spi_i_, spi_r_, prepared);
   if (!keys.ok()) return keys.error();
   keys_ = std::move(*keys);
   const bool initiator = role_ == Role::kInitiator;
   Result<crypto::SkCipher> out = crypto::SkCipher::Create(
       suite.encr.id, suite.encr.key_bits, suite.integ, initiator ? keys_.sk_ei : keys_.sk_er,
-      initiator ? keys_.sk_ai : keys_.sk_ar);
+      initiator ? keys_.sk_ai : keys_.sk_ar, prepared);
   if (!out.ok()) return out.error();
   Result<crypto::SkCipher> in = crypto::SkCipher::Create(
       suite.encr.id, suite.encr.key_bits, suite.integ, initiator ? keys_.sk_er : keys_.sk_ei,
-      initiator ? keys_.sk_ar : keys_.sk_ai);
+      initiator ? keys_.sk_ar : keys_.sk_ai, prepared);
   if (!in.ok()) return in.error();
   out_cipher_.emplace(std::move(*out));
   in_cipher_.emplace(std::move(*in));
@@ -187,7 +189,8 @@ Status IkeSa::DeriveKeys(const IkeSuiteChoice& suite, ByteView peer_ke, ByteView
   return Status::Ok();
 }
 
-void IkeSa::RecordNatDetection(const std::vector<Payload>& payloads, const Datagram& datagram) {
+void IkeSa::RecordNatDetection(const std::vector<Payload>& payloads, const Datagram& datagram,
+                               crypto::PreparedCrypto* prepared) {
   std::vector<Bytes> sources;
   Bytes destination;
   for (const Payload& p : payloads) {
@@ -203,7 +206,7 @@ void IkeSa::RecordNatDetection(const std::vector<Payload>& payloads, const Datag
   // In the request SPIr was still zero when the initiator computed its hashes.
   const uint64_t spi_r_for_hashes = role_ == Role::kInitiator ? spi_r_ : 0;
   Result<NatDetectionResult> nat =
-      EvaluateNatDetection(spi_i_, spi_r_for_hashes, datagram, sources, destination);
+      EvaluateNatDetection(spi_i_, spi_r_for_hashes, datagram, sources, destination, prepared);
   if (!nat.ok()) return;
   nat_local_ = nat->local_behind_nat;
   nat_peer_ = nat->peer_behind_nat;
@@ -246,7 +249,8 @@ void IkeSa::ProcessInitResponse(const ikev2::Message& message, ByteView raw,
            ProbeStop::kInvalidKeExhausted);
       return;
     }
-    Result<std::unique_ptr<crypto::KeyExchange>> ke = crypto::KeyExchange::Create(group, ctx.rng);
+    Result<std::unique_ptr<crypto::KeyExchange>> ke =
+        crypto::KeyExchange::Create(group, ctx.rng, ctx.prepared);
     if (!ke.ok()) {
       Fail(ke.error().message, ctx, ProbeStop::kInvalidKeExhausted);
       return;
@@ -291,11 +295,11 @@ void IkeSa::ProcessInitResponse(const ikev2::Message& message, ByteView raw,
   spi_r_ = message.header.spi_r;
   nonce_r_ = nonce->As<ikev2::NoncePayload>()->data;
   init_response_raw_.assign(raw.begin(), raw.end());
-  if (Status s = DeriveKeys(*choice, peer_ke.data, nonce_i_, nonce_r_); !s.ok()) {
+  if (Status s = DeriveKeys(*choice, peer_ke.data, nonce_i_, nonce_r_, ctx.prepared); !s.ok()) {
     Fail("key derivation failed: " + s.error().message, ctx);
     return;
   }
-  RecordNatDetection(payloads, datagram);
+  RecordNatDetection(payloads, datagram, ctx.prepared);
   RecordShape(payloads, &probe_.behaviour.init_notify_types, &probe_.behaviour.init_payload_order);
   peer_fragmentation_ =
       ikev2::FindNotify(payloads, NotifyType::kIkev2FragmentationSupported) != nullptr;
@@ -349,12 +353,13 @@ Status IkeSa::AnswerInitRequest(const InitRequestFacts& facts, SaContext& ctx) {
   nonce_r_.resize(kNonceSize);
   ctx.rng.Fill(nonce_r_);
   Result<std::unique_ptr<crypto::KeyExchange>> ke =
-      crypto::KeyExchange::Create(facts.choice.suite.ke_group, ctx.rng);
+      crypto::KeyExchange::Create(facts.choice.suite.ke_group, ctx.rng, ctx.prepared);
   if (!ke.ok()) return ke.error();
   ke_ = std::move(*ke);
-  IKEWOT_RETURN_IF_ERROR(DeriveKeys(facts.choice.suite, peer_ke->data, nonce_i_, nonce_r_));
+  IKEWOT_RETURN_IF_ERROR(
+      DeriveKeys(facts.choice.suite, peer_ke->data, nonce_i_, nonce_r_, ctx.prepared));
   init_request_raw_ = facts.raw;
-  RecordNatDetection(request, facts.datagram);
+  RecordNatDetection(request, facts.datagram, ctx.prepared);
   peer_fragmentation_ =
       ikev2::FindNotify(request, NotifyType::kIkev2FragmentationSupported) != nullptr;
   if (const auto* hashes = ikev2::FindNotify(request, NotifyType::kSignatureHashAlgorithms)) {
@@ -369,7 +374,7 @@ Status IkeSa::AnswerInitRequest(const InitRequestFacts& facts, SaContext& ctx) {
   own_ke.data.assign(ke_->public_value().begin(), ke_->public_value().end());
   payloads.push_back(MakePayload(std::move(own_ke)));
   payloads.push_back(MakePayload(ikev2::NoncePayload{nonce_r_}));
-  for (Payload& p : NatDetectionNotifies()) payloads.push_back(std::move(p));
+  for (Payload& p : NatDetectionNotifies(ctx.prepared)) payloads.push_back(std::move(p));
   if (peer_fragmentation_) {
     payloads.push_back(MakePayload(MakeNotify(NotifyType::kIkev2FragmentationSupported)));
   }

@@ -7,7 +7,8 @@
 
 namespace ikewot::engine {
 
-Result<Bytes> NatDetectionHash(uint64_t spi_i, uint64_t spi_r, const Endpoint& endpoint) {
+Result<Bytes> NatDetectionHash(uint64_t spi_i, uint64_t spi_r, const Endpoint& endpoint,
+                               crypto::PreparedCrypto* prepared) {
   if (!endpoint.valid()) {
     return MakeError(ErrorCode::kInvalidArgument, "NAT detection needs an IPv4 or IPv6 address");
   }
@@ -17,9 +18,11 @@ Result<Bytes> NatDetectionHash(uint64_t spi_i, uint64_t spi_r, const Endpoint& e
   writer.U64(spi_r);
   writer.Append(endpoint.address);
   writer.U16(endpoint.port);
+  const EVP_MD* sha1 = prepared != nullptr ? prepared->Digest("SHA1") : EVP_sha1();
   Bytes digest(EVP_MAX_MD_SIZE);
   unsigned int len = 0;
-  if (EVP_Digest(input.data(), input.size(), digest.data(), &len, EVP_sha1(), nullptr) != 1 ||
+  if (sha1 == nullptr ||
+      EVP_Digest(input.data(), input.size(), digest.data(), &len, sha1, nullptr) != 1 ||
       len != kNatDetectionHashSize) {
     return ossl::CryptoError("SHA-1 for NAT detection");
   }
@@ -30,10 +33,11 @@ Result<Bytes> NatDetectionHash(uint64_t spi_i, uint64_t spi_r, const Endpoint& e
 Result<NatDetectionResult> EvaluateNatDetection(uint64_t spi_i, uint64_t spi_r,
                                                 const Datagram& received,
                                                 const std::vector<Bytes>& source_hashes,
-                                                const Bytes& destination_hash) {
-  Result<Bytes> peer_hash = NatDetectionHash(spi_i, spi_r, received.remote);
+                                                const Bytes& destination_hash,
+                                                crypto::PreparedCrypto* prepared) {
+  Result<Bytes> peer_hash = NatDetectionHash(spi_i, spi_r, received.remote, prepared);
   if (!peer_hash.ok()) return peer_hash.error();
-  Result<Bytes> own_hash = NatDetectionHash(spi_i, spi_r, received.local);
+  Result<Bytes> own_hash = NatDetectionHash(spi_i, spi_r, received.local, prepared);
   if (!own_hash.ok()) return own_hash.error();
   NatDetectionResult result;
   result.peer_behind_nat = true;

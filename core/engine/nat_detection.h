@@ -9,13 +9,16 @@
 
 #include "core/base/bytes.h"
 #include "core/base/status.h"
+#include "core/crypto/prepared.h"
 #include "core/engine/datagram.h"
 
 namespace ikewot::engine {
 
 inline constexpr size_t kNatDetectionHashSize = 20;
 
-Result<Bytes> NatDetectionHash(uint64_t spi_i, uint64_t spi_r, const Endpoint& endpoint);
+// `prepared` (may be null) supplies a fetched SHA-1.
+Result<Bytes> NatDetectionHash(uint64_t spi_i, uint64_t spi_r, const Endpoint& endpoint,
+                               crypto::PreparedCrypto* prepared = nullptr);
 
 struct NatDetectionResult {
   bool local_behind_nat = false;  // our address is not what the peer saw
@@ -27,6 +30,7 @@ struct NatDetectionResult {
 Result<NatDetectionResult> EvaluateNatDetection(uint64_t spi_i, uint64_t spi_r,
                                                 const Datagram& received,
                                                 const std::vector<Bytes>& source_hashes,
-                                                const Bytes& destination_hash);
+                                                const Bytes& destination_hash,
+                                                crypto::PreparedCrypto* prepared = nullptr);
 
 }  // namespace ikewot::engine

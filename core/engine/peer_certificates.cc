@@ -36,7 +36,7 @@ Result<crypto::Certificate> PeerCertificateCache::Parse(ByteView der) {
   // The key must view the entry's own copy of the octets, not the caller's buffer.
   const std::string_view key = AsKey(parsed->ToDer());
   recency_.push_front(key);
-  entries_.emplace(key, Entry{*parsed, std::nullopt, recency_.begin()});
+  entries_.emplace(key, Entry{*parsed, std::nullopt, recency_.begin(), nullptr});
   return parsed;
 }
 
@@ -46,6 +46,17 @@ Result<crypto::PublicKey> PeerCertificateCache::PublicKeyOf(const crypto::Certif
   Result<crypto::PublicKey> key = cert.public_key();
   if (key.ok() && it != entries_.end()) it->second.public_key = *key;
   return key;
+}
+
+crypto::SignatureTemplates* PeerCertificateCache::VerifyTemplatesOf(
+    const crypto::Certificate& cert) {
+  auto it = Find(cert.ToDer());
+  if (it == entries_.end()) return nullptr;
+  // One key per entry; a second template would only appear if the peer changed its AUTH hash.
+  if (!it->second.verify_templates) {
+    it->second.verify_templates = std::make_unique<crypto::SignatureTemplates>(1);
+  }
+  return it->second.verify_templates.get();
 }
 
 }  // namespace ikewot::engine

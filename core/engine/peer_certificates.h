@@ -8,11 +8,14 @@
 // input). Failed parses are not remembered: bad input costs the parse every time, as before,
 // and cannot push good entries out. Nothing that depends on time (validity, trust) is cached;
 // those checks still run on every use. Eviction is least-recently-used, bounded by a count.
+// An entry also keeps the prepared verification context (EVP_DigestVerifyInit done) for the
+// certificate's key, so verifying the same peer's next AUTH copies it instead of initialising.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <list>
+#include <memory>
 #include <optional>
 #include <string_view>
 #include <unordered_map>
@@ -21,6 +24,7 @@
 #include "core/base/status.h"
 #include "core/crypto/certificate.h"
 #include "core/crypto/identity.h"
+#include "core/crypto/prepared.h"
 
 namespace ikewot::engine {
 
@@ -41,6 +45,9 @@ class PeerCertificateCache {
   Result<crypto::Certificate> Parse(ByteView der);
   // cert.public_key(), remembered with the certificate's entry when it has one.
   Result<crypto::PublicKey> PublicKeyOf(const crypto::Certificate& cert);
+  // Where to keep prepared verification contexts for cert's key (crypto::VerifyAuth), or null
+  // when cert is not cached. Valid until the next call that changes the cache.
+  crypto::SignatureTemplates* VerifyTemplatesOf(const crypto::Certificate& cert);
 
   size_t size() const { return entries_.size(); }
   size_t max_entries() const { return max_entries_; }
@@ -51,6 +58,7 @@ class PeerCertificateCache {
     crypto::Certificate certificate;
     std::optional<crypto::PublicKey> public_key;
     std::list<std::string_view>::iterator recency;  // position in recency_ (front = newest)
+    std::unique_ptr<crypto::SignatureTemplates> verify_templates;  // made on first verification
   };
   // Keys view the DER held by the entry's own Certificate (shared, immutable), so the octets
   // are stored once.
