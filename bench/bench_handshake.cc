@@ -2,8 +2,9 @@
 // scripts/bench-handshake.sh):
 //  - full handshakes per second: IKE_SA_INIT + IKE_AUTH with mutual certificate authentication
 //    and one CHILD SA, initiator and responder IkeNode in this process on one core, datagrams
-//    handed over in memory, for (a) X25519 + ECDSA P-256 + AES-GCM-256 and (b) MODP-2048 +
-//    RSA-2048 (RFC 7427 digital signature, PKCS#1 v1.5) + AES-CBC-128/HMAC-SHA2-256;
+//    handed over in memory, for (a) X25519 + ECDSA P-256 + AES-GCM-256, (b) MODP-2048 +
+//    RSA-2048 (RFC 7427 digital signature, PKCS#1 v1.5) + AES-CBC-128/HMAC-SHA2-256 and
+//    (c) X25519 + Ed25519 + AES-GCM-256 (what the large simulations run);
 //  - probes (the partial negotiation) per second against the same responder;
 //  - the crypto bound measured in this binary with raw OpenSSL calls: the keygens, DH
 //    derivations, signatures and verifications one handshake needs (the script also prices the
@@ -31,9 +32,11 @@
 #include <string>
 #include <vector>
 
+#include "core/crypto/auth_signature.h"
 #include "core/crypto/certificate.h"
 #include "core/crypto/identity.h"
 #include "core/crypto/openssl_handles.h"
+#include "core/crypto/prepared.h"
 #include "core/crypto/random.h"
 #include "core/crypto/transforms.h"
 #include "core/engine/ike_node.h"
@@ -109,6 +112,12 @@ const Suite kSuites[] = {
       {crypto::kDhModp2048}},
      {{{crypto::kEncrAesCbc, 128}}, {crypto::kIntegHmacSha2_256_128}, false},
      112},
+    // What the 100,000-node simulation mostly runs: first contacts with Ed25519 certificates.
+    {"x25519-ed25519-aesgcm256",
+     crypto::KeyType::kEd25519,
+     {{{crypto::kEncrAesGcm16, 256}}, {crypto::kPrfHmacSha2_256}, {}, {crypto::kDhCurve25519}},
+     {{{crypto::kEncrAesGcm16, 256}}, {}, false},
+     128},
 };
 
 LocalIdentity MakeIdentity(crypto::KeyType type, const std::string& name, Rng& rng) {
@@ -246,9 +255,9 @@ void RunFullHandshakes(benchmark::State& state, bool first_contact) {
   state.SetLabel(kSuites[state.range(0)].name);
 }
 void BM_FullHandshake(benchmark::State& state) { RunFullHandshakes(state, false); }
-BENCHMARK(BM_FullHandshake)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_FullHandshake)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 void BM_FullHandshakeFirstContact(benchmark::State& state) { RunFullHandshakes(state, true); }
-BENCHMARK(BM_FullHandshakeFirstContact)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_FullHandshakeFirstContact)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 
 // Probes per second: IKE_SA_INIT, the AUTH-less IKE_AUTH the responder answers with IDr, CERT
 // and AUTH (verified here), and the INFORMATIONAL delete that ends it politely.
@@ -280,9 +289,9 @@ void RunProbes(benchmark::State& state, bool first_contact) {
   state.SetLabel(kSuites[state.range(0)].name);
 }
 void BM_Probe(benchmark::State& state) { RunProbes(state, false); }
-BENCHMARK(BM_Probe)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_Probe)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 void BM_ProbeFirstContact(benchmark::State& state) { RunProbes(state, true); }
-BENCHMARK(BM_ProbeFirstContact)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_ProbeFirstContact)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 
 // ---- The crypto bound: the asymmetric operations of one full handshake (both sides) with raw
 // OpenSSL 3 calls and nothing else: 2 DH keygens, 2 DH derivations, 2 AUTH signatures and
@@ -315,10 +324,15 @@ size_t Derive(EVP_PKEY* own, EVP_PKEY* peer) {
   return len;
 }
 
+// SHA-256, or none for Ed25519 (pure EdDSA hashes inside).
+const EVP_MD* DigestOf(EVP_PKEY* key) {
+  return EVP_PKEY_is_a(key, "ED25519") ? nullptr : EVP_sha256();
+}
+
 Bytes Sign(EVP_PKEY* key, ByteView message) {
   ossl::MdCtxPtr ctx(EVP_MD_CTX_new());
   size_t len = 0;
-  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) != 1 ||
+  if (!ctx || EVP_DigestSignInit(ctx.get(), nullptr, DigestOf(key), nullptr, key) != 1 ||
       EVP_DigestSign(ctx.get(), nullptr, &len, message.data(), message.size()) != 1) {
     std::abort();
   }
@@ -331,7 +345,7 @@ Bytes Sign(EVP_PKEY* key, ByteView message) {
 
 bool Verify(EVP_PKEY* key, ByteView message, ByteView signature) {
   ossl::MdCtxPtr ctx(EVP_MD_CTX_new());
-  return ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, EVP_sha256(), nullptr, key) == 1 &&
+  return ctx && EVP_DigestVerifyInit(ctx.get(), nullptr, DigestOf(key), nullptr, key) == 1 &&
          EVP_DigestVerify(ctx.get(), signature.data(), signature.size(), message.data(),
                           message.size()) == 1;
 }
@@ -341,7 +355,7 @@ struct DhKind {
   const char* group;
 };
 DhKind DhOf(size_t suite_index) {
-  return suite_index == 0 ? DhKind{"X25519", nullptr} : DhKind{"DH", "modp_2048"};
+  return suite_index == 1 ? DhKind{"DH", "modp_2048"} : DhKind{"X25519", nullptr};
 }
 
 void BM_CryptoBound(benchmark::State& state) {
@@ -364,7 +378,7 @@ void BM_CryptoBound(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
   state.SetLabel(kSuites[index].name);
 }
-BENCHMARK(BM_CryptoBound)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+BENCHMARK(BM_CryptoBound)->Arg(0)->Arg(1)->Arg(2)->Unit(benchmark::kMicrosecond);
 
 // DH keygen alone: `openssl speed` (3.0) prices derive, sign and verify but has no keygen figure,
 // so the script prices keygens with this raw EVP_PKEY_keygen loop.
@@ -424,7 +438,12 @@ void BM_MemoryPerEstablishedSa(benchmark::State& state) {
   state.counters["responder_bytes_per_sa"] = responder_per_sa;
   state.SetLabel(kSuites[state.range(0)].name);
 }
-BENCHMARK(BM_MemoryPerEstablishedSa)->Arg(0)->Arg(1)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_MemoryPerEstablishedSa)
+    ->Arg(0)
+    ->Arg(1)
+    ->Arg(2)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
 // kMemorySas IKE_SA_INIT requests from distinct sources (as a flood would arrive, below the
 // cookie threshold) to one responder; what the responder holds afterwards per half-open SA.
@@ -466,29 +485,50 @@ void BM_MemoryPerHalfOpenSa(benchmark::State& state) {
   state.counters["responder_bytes_per_half_open_sa"] = per_sa;
   state.SetLabel(kSuites[state.range(0)].name);
 }
-BENCHMARK(BM_MemoryPerHalfOpenSa)->Arg(0)->Arg(1)->Iterations(1)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_MemoryPerHalfOpenSa)
+    ->Arg(0)
+    ->Arg(1)
+    ->Arg(2)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
 
-// What one entry of a node's peer-certificate cache holds (the parsed certificate and its
-// public key): kMemorySas distinct peer certificates of the suite's key type, live bytes after
-// less before, divided by their number. A node's cache costs at most this times its bound
-// (NodeConfig::peer_certificate_cache_entries).
+// What one entry of a node's peer-certificate cache holds (the parsed certificate, its public
+// key and the prepared verification context its first AUTH verification leaves): kMemorySas
+// distinct peer certificates of the suite's key type, each used to verify one AUTH signature,
+// live bytes after less before, divided by their number. A node's cache costs at most this
+// times its bound (NodeConfig::peer_certificate_cache_entries).
 void BM_MemoryPerCachedCertificate(benchmark::State& state) {
   if (!g_counting) return state.SkipWithError("memory cases need --count_allocations");
   const Suite& suite = kSuites[state.range(0)];
   OpenSslRng rng;
+  const Bytes octets(600, 0x5c);
+  const uint16_t hash = suite.key_type == crypto::KeyType::kEd25519 ? crypto::kSigHashIdentity
+                                                                    : crypto::kSigHashSha256;
   std::vector<Bytes> ders;
+  std::vector<crypto::AuthData> signatures;
   for (int i = 0; i < kMemorySas; ++i) {
-    ders.push_back(MakeIdentity(suite.key_type, "peer" + std::to_string(i) + ".example.org", rng)
-                       .certificate_chain_der.front());
+    LocalIdentity peer =
+        MakeIdentity(suite.key_type, "peer" + std::to_string(i) + ".example.org", rng);
+    Result<crypto::AuthData> auth =
+        crypto::SignAuth(*peer.key, crypto::kAuthMethodDigitalSignature, hash, octets);
+    if (!auth.ok()) return state.SkipWithError("signing failed");
+    ders.push_back(peer.certificate_chain_der.front());
+    signatures.push_back(std::move(*auth));
   }
+  const std::vector<uint16_t> acceptable = crypto::SupportedSignatureHashes();
   double per_entry = 0;
   for (auto _ : state) {
     const int64_t before = g_live_bytes.load();
     PeerCertificateCache cache(kMemorySas);
-    for (const Bytes& der : ders) {
-      Result<crypto::Certificate> cert = cache.Parse(der);
-      if (!cert.ok() || !cache.PublicKeyOf(*cert).ok()) {
-        return state.SkipWithError("certificate did not parse");
+    crypto::PreparedCrypto prepared;
+    for (int i = 0; i < kMemorySas; ++i) {
+      Result<crypto::Certificate> cert = cache.Parse(ders[i]);
+      if (!cert.ok()) return state.SkipWithError("certificate did not parse");
+      Result<crypto::PublicKey> key = cache.PublicKeyOf(*cert);
+      if (!key.ok() || !crypto::VerifyAuth(*key, signatures[i].method, signatures[i].data, octets,
+                                           acceptable, &prepared, cache.VerifyTemplatesOf(*cert))
+                            .ok()) {
+        return state.SkipWithError("AUTH did not verify");
       }
     }
     per_entry = static_cast<double>(g_live_bytes.load() - before) / kMemorySas;
@@ -499,6 +539,53 @@ void BM_MemoryPerCachedCertificate(benchmark::State& state) {
 BENCHMARK(BM_MemoryPerCachedCertificate)
     ->Arg(0)
     ->Arg(1)
+    ->Arg(2)
+    ->Iterations(1)
+    ->Unit(benchmark::kMillisecond);
+
+// What a node's PreparedCrypto (NodeConfig::prepared_crypto) holds once it has served
+// handshakes: fetched algorithms, the HMAC template, the key-import context, the scratch peer
+// key and the signing templates. Two nodes share one object here, so it holds both nodes' signing
+// templates; a node with its own holds one. A first handshake runs before counting, so the
+// OpenSSL-wide caches it fills (method stores) are not charged to the object.
+void BM_MemoryPreparedCrypto(benchmark::State& state) {
+  if (!g_counting) return state.SkipWithError("memory cases need --count_allocations");
+  const Setup& setup = GetSetup(static_cast<size_t>(state.range(0)));
+  OpenSslRng rng;
+  double bytes = 0;
+  for (auto _ : state) {
+    std::string why;
+    {
+      IkeNode initiator(InitiatorConfig(), rng);
+      IkeNode responder(ResponderConfig(setup), rng);
+      if (!Handshake(initiator, responder, setup.initiator, kStart, &why)) {
+        return state.SkipWithError(why.c_str());
+      }
+    }
+    const int64_t before = g_live_bytes.load();
+    auto shared = std::make_shared<crypto::PreparedCrypto>();
+    {
+      NodeConfig initiator_config = InitiatorConfig();
+      NodeConfig responder_config = ResponderConfig(setup);
+      initiator_config.prepared_crypto = shared;
+      responder_config.prepared_crypto = shared;
+      IkeNode initiator(initiator_config, rng);
+      IkeNode responder(responder_config, rng);
+      for (int i = 0; i < 3; ++i) {
+        if (!Handshake(initiator, responder, setup.initiator, kStart, &why)) {
+          return state.SkipWithError(why.c_str());
+        }
+      }
+    }
+    bytes = static_cast<double>(g_live_bytes.load() - before);
+  }
+  state.counters["prepared_bytes_two_nodes"] = bytes;
+  state.SetLabel(kSuites[state.range(0)].name);
+}
+BENCHMARK(BM_MemoryPreparedCrypto)
+    ->Arg(0)
+    ->Arg(1)
+    ->Arg(2)
     ->Iterations(1)
     ->Unit(benchmark::kMillisecond);
 

@@ -116,7 +116,7 @@ class IkeNode {
   // Fills identity.subject_der from the first certificate, parsing each certificate once.
   void PrepareIdentity(LocalIdentity& identity);
   SaContext Context(TimePoint now) {
-    return SaContext{rng_,    now, counters_, outgoing_, events_, &peer_certificates_,
+    return SaContext{rng_,           now, counters_, outgoing_, events_, &peer_certificates_,
                      prepared_.get()};
   }
 
