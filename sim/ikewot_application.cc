@@ -22,7 +22,6 @@
 #include "core/crypto/identification.h"
 #include "core/crypto/transforms.h"
 #include "core/esp/udp_encapsulation.h"
-#include "core/trust/collection.h"
 #include "sim/sim_address.h"
 
 namespace ikewot::sim {
@@ -49,6 +48,34 @@ engine::IkeProposalSpec GcmModp4096AndX25519() {
 }
 
 int64_t Milliseconds(ns3::Time t) { return t.GetNanoSeconds() / 1000000; }
+
+// The EspProposals attribute: "none", or a comma-separated list of AEAD suites in order of
+// preference, each one ESP proposal.
+Result<std::vector<engine::EspProposalSpec>> ParseEspProposals(const std::string& text) {
+  std::vector<engine::EspProposalSpec> proposals;
+  if (text == "none") return proposals;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t comma = std::min(text.find(',', start), text.size());
+    const std::string name = text.substr(start, comma - start);
+    engine::EncrAlgorithm encr;
+    if (name == "aes256gcm16") {
+      encr = {crypto::kEncrAesGcm16, 256};
+    } else if (name == "aes128gcm16") {
+      encr = {crypto::kEncrAesGcm16, 128};
+    } else if (name == "chacha20poly1305") {
+      encr = {crypto::kEncrChaCha20Poly1305, 0};
+    } else {
+      return MakeError(ErrorCode::kInvalidArgument,
+                       "EspProposals must be \"none\" or a comma-separated list of aes256gcm16, "
+                       "aes128gcm16, chacha20poly1305; got \"" +
+                           text + "\"");
+    }
+    proposals.push_back(engine::EspProposalSpec{{encr}, {}, false});
+    start = comma + 1;
+  }
+  return proposals;
+}
 
 }  // namespace
 
@@ -140,6 +167,13 @@ ns3::TypeId IkewotApplication::GetTypeId() {
                         ns3::BooleanValue(false),
                         ns3::MakeBooleanAccessor(&IkewotApplication::use_ipv6_),
                         ns3::MakeBooleanChecker())
+          .AddAttribute("EspProposals",
+                        "ESP suites for CHILD SAs, as initiator and responder: a comma-separated "
+                        "list of aes256gcm16, aes128gcm16, chacha20poly1305, or none (connects "
+                        "ask for no CHILD SA; every CHILD SA offered to us is refused).",
+                        ns3::StringValue("aes256gcm16"),
+                        ns3::MakeStringAccessor(&IkewotApplication::esp_proposals_text_),
+                        ns3::MakeStringChecker())
           .AddTraceSource("Event",
                           "Every protocol and trust event of this node (docs/run-format.md).",
                           ns3::MakeTraceSourceAccessor(&IkewotApplication::event_trace_),
@@ -174,6 +208,9 @@ Status IkewotApplication::Initialize() {
   Status addressed = FindOwnAddress();
   if (!addressed.ok()) return addressed;
   if (name_.empty()) name_ = "n" + std::to_string(node_id_);
+  Result<std::vector<engine::EspProposalSpec>> esp = ParseEspProposals(esp_proposals_text_);
+  if (!esp.ok()) return esp.error();
+  esp_proposals_ = std::move(*esp);
 
   const std::string label = "ikewot-sim node " + std::to_string(node_id_) + " run " +
                             std::to_string(ns3::RngSeedManager::GetRun());
@@ -284,7 +321,7 @@ engine::Policy IkewotApplication::MakePolicy(Mode mode) {
     policy.ike_proposals = {GcmX25519(), GcmModp4096AndX25519()};
   }
   policy.minimum_strength_bits = static_cast<int>(minimum_strength_);
-  policy.esp_proposals = {engine::EspProposalSpec{{{crypto::kEncrAesGcm16, 256}}, {}, false}};
+  policy.esp_proposals = esp_proposals_;
   engine::LocalIdentity identity;
   if (presented_certificate_) {
     identity.key = presented_key_;
@@ -458,7 +495,9 @@ void IkewotApplication::Connect(const Bytes& peer_address, ConnectDone done) {
     if (done) done(false);
     return;
   }
-  pending_[*handle] = Pending{true, peer_address, ns3::Simulator::Now(), {}, std::move(done)};
+  Pending pending{true, peer_address, ns3::Simulator::Now(), {}, std::move(done)};
+  pending.wants_child_sa = !esp_proposals_.empty();
+  pending_[*handle] = std::move(pending);
   Pump();
 }
 
@@ -499,53 +538,47 @@ void IkewotApplication::HandleEngineEvent(const engine::Event& event) {
       return;
     }
     case EventKind::kIkeSaEstablished: {
-      if (peer_record != nullptr) store_->SetPeerUp(peer_record->name, true);
       if (pending == pending_.end() || !pending->second.connect) {
+        if (peer_record != nullptr) store_->SetPeerUp(peer_record->name, true);
         // Judge's decision is only needed to name how our own connects were trusted; keeping
         // it per peer would grow with every peer that ever connected to us.
         decision_by_peer_.erase(event.peer.address);
         if (peer_record != nullptr) RefreshTrust("peer up");
         return;
       }
-      std::string how = "opportunistic";
-      Json via = nullptr;
-      auto decision = decision_by_peer_.find(pending->second.peer_address);
+      Pending& connect = pending->second;
+      auto decision = decision_by_peer_.find(connect.peer_address);
       if (decision != decision_by_peer_.end()) {
-        if (decision->second.verdict == trust::Verdict::kTrustedDirect) how = "verified";
+        if (decision->second.verdict == trust::Verdict::kTrustedDirect) connect.how = "verified";
         if (decision->second.verdict == trust::Verdict::kTrustedVia) {
-          how = "collection";
+          connect.how = "collection";
           const NodeRecord* signer =
               directory_ ? directory_->ByFingerprint(decision->second.signer_fingerprint) : nullptr;
-          if (signer != nullptr) via = Json(signer->id);
+          if (signer != nullptr) connect.via = Json(signer->id);
         }
         decision_by_peer_.erase(decision);
       }
-      const engine::IkeSa* sa = engine_->Find(event.sa);
-      Json fields = Json::MakeObject();
-      fields.Set("peer", PeerJson(pending->second.peer_address));
-      fields.Set("ok", true);
-      fields.Set("how", how);
-      fields.Set("via", via);
-      fields.Set("reason", "");
-      fields.Set("duration_ms", Milliseconds(ns3::Simulator::Now() - pending->second.started));
-      fields.Set("nat", sa != nullptr && sa->nat_detected());
-      fields.Set("fallback", sa != nullptr && sa->used_fallback());
-      Emit("connect", std::move(fields));
-      established_[pending->second.peer_address] = event.sa;
-      ConnectDone done = std::move(pending->second.connect_done);
-      pending_.erase(pending);
-      RefreshTrust("peer up");
-      // After the rest of this batch (the CHILD SA event follows), so that the caller can
-      // send through the new CHILD SA at once.
-      if (done) ns3::Simulator::ScheduleNow([done] { done(true); });
+      connect.ike_sa_up = true;
+      // A connect that asked for a CHILD SA succeeds only with it: the responder may still
+      // refuse it (RFC 7296 §1.2), and then the engine reports kFailed next.
+      if (!connect.wants_child_sa) ReportConnected(event.sa, connect);
       return;
     }
     case EventKind::kChildSaEstablished: {
       Status installed = esp_.Install(event);
-      if (!installed.ok()) {
-        NS_LOG_WARN("node " << name_
-                            << ": CHILD SA not installed: " << installed.error().ToString());
+      if (pending == pending_.end() || !pending->second.connect || !pending->second.ike_sa_up) {
+        if (!installed.ok()) {
+          NS_LOG_WARN("node " << name_
+                              << ": CHILD SA not installed: " << installed.error().ToString());
+        }
+        return;
       }
+      if (installed.ok()) {
+        ReportConnected(event.sa, pending->second);
+        return;
+      }
+      ReportConnectFailed(event.sa, pending->second,
+                          "CHILD SA not installed: " + installed.error().message);
       return;
     }
     case EventKind::kFailed: {
@@ -559,21 +592,12 @@ void IkewotApplication::HandleEngineEvent(const engine::Event& event) {
         HandleEngineEvent(completed);
         return;
       }
-      Json fields = Json::MakeObject();
-      fields.Set("peer", PeerJson(pending->second.peer_address));
-      fields.Set("ok", false);
-      fields.Set("how", "none");
-      fields.Set("via", nullptr);
-      fields.Set("reason", event.reason);
-      fields.Set("duration_ms", Milliseconds(ns3::Simulator::Now() - pending->second.started));
-      fields.Set("nat", false);
-      Emit("connect", std::move(fields));
-      ConnectDone done = std::move(pending->second.connect_done);
-      pending_.erase(pending);
-      if (done) done(false);
+      ReportConnectFailed(event.sa, pending->second, event.reason);
       return;
     }
     case EventKind::kDeleted: {
+      // A connect that failed after IKE_AUTH never installed ESP nor reported the peer up.
+      if (failed_after_auth_.erase(event.sa) != 0) return;
       esp_.Remove(event.peer.address);
       for (auto it = established_.begin(); it != established_.end(); ++it) {
         if (it->second == event.sa) {
@@ -590,183 +614,55 @@ void IkewotApplication::HandleEngineEvent(const engine::Event& event) {
   }
 }
 
-Status IkewotApplication::AcceptVerified(const Bytes& certificate_der) {
-  trust::AcceptOptions options;
-  options.note = "verified by phone in the simulation";
-  Result<trust::LocalEntry> entry = store_->AddLocal(certificate_der, options, Now());
-  if (!entry.ok()) return entry.error();
-  RefreshTrust("verified");
-  return Status::Ok();
-}
-
-void IkewotApplication::RecordVerification(uint32_t peer, bool ok, int64_t duration_s) {
+void IkewotApplication::ReportConnected(engine::SaHandle sa, Pending& pending) {
+  const NodeRecord* peer_record =
+      directory_ ? directory_->ByAddress(pending.peer_address) : nullptr;
+  if (peer_record != nullptr) store_->SetPeerUp(peer_record->name, true);
+  const engine::IkeSa* ike_sa = engine_->Find(sa);
   Json fields = Json::MakeObject();
-  fields.Set("peer", peer);
-  fields.Set("ok", ok);
-  fields.Set("duration_s", duration_s);
-  Emit("verify", std::move(fields));
-}
-
-Result<IkewotApplication::Shared> IkewotApplication::Share(uint32_t depth,
-                                                           const std::string& recipients) {
-  trust::ShareOptions options;
-  options.depth = depth;
-  Result<trust::ShareResult> result = store_->Share(*endorser_, options, Now());
-  if (!result.ok()) return result.error();
-  Shared shared;
-  shared.file = std::move(result->file);
-  shared.id = std::to_string(node_id_) + "/" + std::to_string(result->sequence);
-  shared.entries = result->entries;
-  ++shares_;
-  Json fields = Json::MakeObject();
-  fields.Set("collection", shared.id);
-  fields.Set("entries", static_cast<uint64_t>(shared.entries));
-  fields.Set("recipients", recipients);
-  Emit("share", std::move(fields));
-  return shared;
-}
-
-Status IkewotApplication::Import(const Bytes& file, uint32_t from, const std::string& collection_id,
-                                 const trust::Condition& condition) {
-  auto report_failure = [&](const Error& error) {
-    Json fields = Json::MakeObject();
-    fields.Set("from", from);
-    fields.Set("collection", collection_id);
-    fields.Set("entries", 0);
-    fields.Set("ok", false);
-    fields.Set("reason", error.message);
-    Emit("import", std::move(fields));
-    return Status(error);
-  };
-  trust::Decryptor decryptor{key_.get(), &*certificate_};
-  Result<trust::OpenedCollection> opened = trust::OpenCollection(file, decryptor);
-  if (!opened.ok()) return report_failure(opened.error());
-  Result<trust::PreparedCollection> prepared = trust::PrepareCollection(std::move(*opened));
-  if (!prepared.ok()) return report_failure(prepared.error());
-  trust::ImportOptions options;
-  options.name = StoreNameFor(from);
-  Result<trust::ImportReport> report = store_->Import(*prepared, options, Now());
-  if (!report.ok()) return report_failure(report.error());
-  collection_ids_[report->name] = collection_id;
-  Json fields = Json::MakeObject();
-  fields.Set("from", from);
-  fields.Set("collection", collection_id);
-  fields.Set("entries", static_cast<uint64_t>(report->stored));
+  fields.Set("peer", PeerJson(pending.peer_address));
   fields.Set("ok", true);
+  fields.Set("how", pending.how);
+  fields.Set("via", pending.via);
   fields.Set("reason", "");
-  Emit("import", std::move(fields));
-  if (condition.kind != trust::Condition::Kind::kNone) {
-    Status set = store_->SetCollectionCondition(report->name, condition, Now());
-    if (!set.ok()) return set;
-  }
-  Json enable = Json::MakeObject();
-  enable.Set("collection", collection_id);
-  enable.Set("from", from);
-  enable.Set("condition", condition.kind == trust::Condition::Kind::kWhilePeerUp
-                              ? Json("connected:" + condition.peer)
-                              : Json(nullptr));
-  Emit("enable", std::move(enable));
-  RefreshTrust("collection imported");
-  return Status::Ok();
+  fields.Set("duration_ms", Milliseconds(ns3::Simulator::Now() - pending.started));
+  fields.Set("nat", ike_sa != nullptr && ike_sa->nat_detected());
+  fields.Set("fallback", ike_sa != nullptr && ike_sa->used_fallback());
+  Emit("connect", std::move(fields));
+  established_[pending.peer_address] = sa;
+  ConnectDone done = std::move(pending.connect_done);
+  pending_.erase(sa);
+  RefreshTrust("peer up");
+  // After the rest of this batch, so that the caller's traffic or next exchange does not run
+  // inside the engine's event handling.
+  if (done) ns3::Simulator::ScheduleNow([done] { done(true); });
 }
 
-Status IkewotApplication::SetCollectionEnabled(uint32_t from, bool enabled) {
-  const std::string name = StoreNameFor(from);
-  Status status = store_->SetCollectionEnabled(name, enabled, Now());
-  if (!status.ok()) return status;
+void IkewotApplication::ReportConnectFailed(engine::SaHandle sa, Pending& pending,
+                                            const std::string& reason) {
+  const engine::IkeSa* ike_sa = engine_->Find(sa);
+  if (pending.ike_sa_up) {
+    // The IKE SA is up but useless without its CHILD SA: delete it (the engine already does
+    // when the responder refused the CHILD SA), and keep its deletion from reporting a peer
+    // down that was never reported up.
+    failed_after_auth_.insert(sa);
+    if (ike_sa != nullptr && ike_sa->state() == engine::IkeSa::State::kEstablished) {
+      (void)engine_->Delete(sa, Now());
+    }
+    if (engine_->Find(sa) == nullptr) failed_after_auth_.erase(sa);
+  }
   Json fields = Json::MakeObject();
-  fields.Set("collection", collection_ids_.count(name) ? collection_ids_[name] : name);
-  fields.Set("from", from);
-  fields.Set("condition", nullptr);
-  Emit(enabled ? "enable" : "disable", std::move(fields));
-  RefreshTrust(enabled ? "collection enabled" : "collection disabled");
-  return Status::Ok();
-}
-
-void IkewotApplication::RefreshTrust(const std::string& reason) {
-  // Every certificate the store knows about: local decisions and collection entries.
-  std::map<Bytes, Bytes> candidates;  // fingerprint -> DER
-  if (Result<std::vector<trust::LocalEntry>> local = store_->ListLocal(); local.ok()) {
-    for (const trust::LocalEntry& e : *local) candidates[e.fingerprint()] = e.certificate;
-  }
-  if (Result<std::vector<trust::CollectionInfo>> infos = store_->ListCollections(); infos.ok()) {
-    for (const trust::CollectionInfo& info : *infos) {
-      Result<std::vector<trust::EntryRef>> entries = store_->CollectionEntries(info.name);
-      if (!entries.ok()) continue;
-      for (const trust::EntryRef& e : *entries) {
-        candidates.emplace(e->cert.fingerprint, e->entry.tbs.certificate);
-      }
-    }
-  }
-  std::map<Bytes, TrustEdge> now_trusted;
-  for (const auto& [fingerprint, der] : candidates) {
-    trust::DecisionQuery query;
-    query.certificate = der;
-    query.now = Now();
-    Result<trust::Decision> decision = store_->Decide(query);
-    if (!decision.ok()) continue;
-    const NodeRecord* peer = directory_ ? directory_->BySubject(decision->subject) : nullptr;
-    if (decision->verdict == trust::Verdict::kConflict) {
-      if (conflicts_reported_.insert(fingerprint).second) {
-        Json fields = Json::MakeObject();
-        fields.Set("peer", peer ? Json(peer->id) : Json(decision->subject));
-        // The other source: "local pin", or "collection from-<sharer>".
-        const std::string source =
-            decision->conflicts.empty() ? std::string() : decision->conflicts.front().source;
-        Json from = nullptr;
-        Json collection = nullptr;
-        const std::string prefix = "collection ";
-        if (source.rfind(prefix, 0) == 0) {
-          const std::string name = source.substr(prefix.size());
-          auto id = collection_ids_.find(name);
-          collection = Json(id != collection_ids_.end() ? id->second : name);
-          if (name.rfind("from-", 0) == 0) {
-            from = Json(static_cast<int64_t>(std::strtoll(name.c_str() + 5, nullptr, 10)));
-          }
-        }
-        fields.Set("from", from);
-        fields.Set("collection", collection);
-        fields.Set("source", source);
-        fields.Set("genuine", peer != nullptr && peer->fingerprint == fingerprint);
-        Emit("conflict", std::move(fields));
-      }
-      continue;
-    }
-    if (!decision->trusted() || peer == nullptr || peer->id == node_id_) continue;
-    TrustEdge edge;
-    edge.peer = peer->id;
-    edge.depth = static_cast<uint32_t>(decision->depth);
-    edge.genuine = peer->fingerprint == fingerprint;
-    if (decision->verdict == trust::Verdict::kTrustedVia) {
-      const NodeRecord* signer = directory_->ByFingerprint(decision->signer_fingerprint);
-      if (signer != nullptr) edge.via = signer->id;
-      auto id = collection_ids_.find(decision->collection);
-      edge.collection = id != collection_ids_.end() ? id->second : decision->collection;
-    }
-    now_trusted[fingerprint] = edge;
-  }
-  for (const auto& [fingerprint, edge] : trusted_) {
-    if (now_trusted.count(fingerprint) != 0) continue;
-    Json fields = Json::MakeObject();
-    fields.Set("peer", edge.peer);
-    fields.Set("via", edge.via ? Json(*edge.via) : Json(nullptr));
-    fields.Set("reason", reason);
-    Emit("untrust", std::move(fields));
-  }
-  for (const auto& [fingerprint, edge] : now_trusted) {
-    auto old = trusted_.find(fingerprint);
-    if (old != trusted_.end() && old->second.via == edge.via && old->second.depth == edge.depth) {
-      continue;
-    }
-    Json fields = Json::MakeObject();
-    fields.Set("peer", edge.peer);
-    fields.Set("via", edge.via ? Json(*edge.via) : Json(nullptr));
-    fields.Set("depth", edge.depth);
-    fields.Set("genuine", edge.genuine);
-    fields.Set("collection", edge.collection.empty() ? Json(nullptr) : Json(edge.collection));
-    Emit("trust", std::move(fields));
-  }
-  trusted_ = std::move(now_trusted);
+  fields.Set("peer", PeerJson(pending.peer_address));
+  fields.Set("ok", false);
+  fields.Set("how", "none");
+  fields.Set("via", nullptr);
+  fields.Set("reason", reason);
+  fields.Set("duration_ms", Milliseconds(ns3::Simulator::Now() - pending.started));
+  fields.Set("nat", pending.ike_sa_up && ike_sa != nullptr && ike_sa->nat_detected());
+  Emit("connect", std::move(fields));
+  ConnectDone done = std::move(pending.connect_done);
+  pending_.erase(sa);
+  if (done) done(false);
 }
 
 }  // namespace ikewot::sim

@@ -23,6 +23,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "core/base/bytes.h"
 #include "core/base/status.h"
@@ -82,7 +83,10 @@ class IkewotApplication : public ns3::Application {
   using ProbeDone = std::function<void(const engine::Event&)>;
   void Probe(const Bytes& peer_address, ProbeDone done);
   // Full IKE_AUTH + CHILD SA; the peer's certificate must be trusted (or AcceptUnverified set).
-  // Emits "connect" with how = verified / collection / opportunistic.
+  // Emits "connect" with how = verified / collection / opportunistic. The outcome (event and
+  // `done`) is reported once the CHILD SA is installed, or with the reason when it was refused
+  // (the IKE SA is then deleted): ok means traffic can flow. With EspProposals "none" no CHILD
+  // SA is asked for and the outcome is reported when the IKE SA is up.
   using ConnectDone = std::function<void(bool ok)>;
   void Connect(const Bytes& peer_address, ConnectDone done);
   // Tears down the IKE SA to that peer (and its condition state).
@@ -150,6 +154,10 @@ class IkewotApplication : public ns3::Application {
   void Pump();
   void OnDeadline();
   void HandleEngineEvent(const engine::Event& event);
+  struct Pending;
+  // The outcome of our own connect: "connect" event, peer up, and `done` after this batch.
+  void ReportConnected(engine::SaHandle sa, Pending& pending);
+  void ReportConnectFailed(engine::SaHandle sa, Pending& pending, const std::string& reason);
   // Recomputes what this node trusts and emits trust / untrust / conflict for the changes.
   void RefreshTrust(const std::string& reason);
   void Emit(std::string kind, Json fields);
@@ -173,6 +181,8 @@ class IkewotApplication : public ns3::Application {
   bool answer_ikev1_ = false;
   uint32_t peer_certificate_cache_entries_ = 32;  // engine::NodeConfig bounds
   uint32_t peer_knowledge_entries_ = 1024;
+  std::string esp_proposals_text_ = "aes256gcm16";
+  std::vector<engine::EspProposalSpec> esp_proposals_;  // parsed at Initialize
 
   const Directory* directory_ = nullptr;
   bool initialized_ = false;
@@ -207,8 +217,15 @@ class IkewotApplication : public ns3::Application {
     ns3::Time started;
     ProbeDone probe_done;
     ConnectDone connect_done;
+    bool wants_child_sa = false;  // the connect offered ESP proposals
+    bool ike_sa_up = false;       // IKE_AUTH done; waiting for the CHILD SA
+    Json how = Json("opportunistic");
+    Json via = nullptr;
   };
   std::map<engine::SaHandle, Pending> pending_;
+  // Our IKE SAs whose connect failed after IKE_AUTH (CHILD SA refused): never reported up, so
+  // their deletion must not report the peer down.
+  std::set<engine::SaHandle> failed_after_auth_;
   std::map<Bytes, engine::SaHandle> established_;      // peer address -> IKE SA we initiated
   std::map<Bytes, trust::Decision> decision_by_peer_;  // what Judge decided, by address
   std::map<std::string, std::string> collection_ids_;  // store name -> run-wide id
