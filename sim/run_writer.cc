@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "core/base/bytes.h"
+#include "sim/sim_address.h"
 
 namespace ikewot::sim {
 
@@ -137,7 +138,7 @@ Status RunWriter::WriteNodes(const Directory& directory) {
   std::ostringstream csv;
   csv << "id,name,role,address,fingerprint,identification\n";
   for (const auto& [id, r] : directory.records()) {
-    csv << id << ',' << r.name << ',' << r.role << ',' << FormatIpv4(r.address) << ','
+    csv << id << ',' << r.name << ',' << r.role << ',' << FormatAddress(r.address) << ','
         << ToHex(r.fingerprint) << ',' << r.identification << '\n';
   }
   return WriteFile("nodes.csv", csv.str());
