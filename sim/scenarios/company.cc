@@ -1,5 +1,6 @@
 #include "sim/scenarios/company.h"
 
+#include <ns3/boolean.h>
 #include <ns3/node-container.h>
 #include <ns3/nstime.h>
 #include <ns3/simulator.h>
@@ -10,6 +11,7 @@
 
 #include "sim/ikewot_application.h"
 #include "sim/ikewot_helper.h"
+#include "sim/scenarios/ipv6_network.h"
 
 namespace ikewot::sim {
 namespace {
@@ -33,8 +35,11 @@ Result<ScenarioOutcome> RunCompany(const CompanyConfig& config, const RunHooks& 
   if (Status opened = run.Open(); !opened.ok()) return opened;
   const double phase_s = config.phase_s;
 
-  ns3::NodeContainer hosts = BuildLan(nodes, ns3::MilliSeconds(5), ns3::Ipv4Mask("/8"));
+  ns3::NodeContainer hosts = config.ipv6
+                                 ? BuildLanIpv6(nodes, ns3::MilliSeconds(5))
+                                 : BuildLan(nodes, ns3::MilliSeconds(5), ns3::Ipv4Mask("/8"));
   IkewotHelper helper(&directory);
+  helper.SetAttribute("UseIpv6", ns3::BooleanValue(config.ipv6));
   helper.SetAttribute("KeyType", ns3::StringValue("ecdsa-p256"));
   ns3::ApplicationContainer apps =
       helper.Install(ns3::NodeContainer(hosts.Get(kServer)), kServer, {"server"}, "server");

@@ -20,12 +20,14 @@ struct CompanyConfig {
   uint32_t nodes = 30;
   PersonParams person{60, 1800, 1.0};
   double phase_s = 120;
+  bool ipv6 = false;
 
   template <typename Visitor>
   void VisitOwn(Visitor&& visit) {
     visit("nodes", "People including the server and the admin (at least 4)", nodes);
     visit("callMax", "Latest onboarding phone call, seconds", person.max_call_delay_s);
     visit("phase", "Seconds between the phases", phase_s);
+    visit("ipv6", "Run over IPv6 (unique local addresses) instead of IPv4", ipv6);
   }
 };
 

@@ -1,5 +1,6 @@
 #include "sim/scenarios/four_friends.h"
 
+#include <ns3/boolean.h>
 #include <ns3/node-container.h>
 #include <ns3/nstime.h>
 #include <ns3/simulator.h>
@@ -11,6 +12,7 @@
 #include "sim/ikewot_application.h"
 #include "sim/ikewot_helper.h"
 #include "sim/pcap_tap.h"
+#include "sim/scenarios/ipv6_network.h"
 #include "sim/topology.h"
 
 namespace ikewot::sim {
@@ -105,9 +107,11 @@ Result<ScenarioOutcome> RunFourFriends(const FourFriendsConfig& config, const Ru
   if (!session.status().ok()) return session.status();
   if (Status opened = run.Open(); !opened.ok()) return opened;
 
+  const ns3::Time delay = ns3::MilliSeconds(config.link_delay_ms);
   ns3::NodeContainer nodes =
-      BuildLan(4, ns3::MilliSeconds(config.link_delay_ms), ns3::Ipv4Mask("/24"));
+      config.ipv6 ? BuildLanIpv6(4, delay) : BuildLan(4, delay, ns3::Ipv4Mask("/24"));
   IkewotHelper helper(&directory);
+  helper.SetAttribute("UseIpv6", ns3::BooleanValue(config.ipv6));
   helper.SetAttribute("KeyType", ns3::StringValue("ecdsa-p256"));  // Alice shares: CMS needs ECDSA
   ns3::ApplicationContainer apps = helper.Install(ns3::NodeContainer(nodes.Get(0)), 0, {"alice"});
   helper.SetAttribute("KeyType", ns3::StringValue("ed25519"));

@@ -19,6 +19,7 @@ struct FourFriendsConfig {
   double link_delay_ms = 20;
   double delivery_s = 30;
   double max_sim_s = 7200;
+  bool ipv6 = false;
 
   template <typename Visitor>
   void VisitOwn(Visitor&& visit) {
@@ -28,6 +29,7 @@ struct FourFriendsConfig {
     visit("delay", "One-way LAN delay, milliseconds", link_delay_ms);
     visit("delivery", "Seconds until a shared collection reaches its recipients", delivery_s);
     visit("maxTime", "Stop after this many simulated seconds at the latest", max_sim_s);
+    visit("ipv6", "Run over IPv6 (unique local addresses) instead of IPv4", ipv6);
   }
 };
 

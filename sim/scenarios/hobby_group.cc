@@ -1,5 +1,6 @@
 #include "sim/scenarios/hobby_group.h"
 
+#include <ns3/boolean.h>
 #include <ns3/node-container.h>
 #include <ns3/nstime.h>
 #include <ns3/simulator.h>
@@ -13,6 +14,7 @@
 #include "sim/grouped_network.h"
 #include "sim/ikewot_application.h"
 #include "sim/ikewot_helper.h"
+#include "sim/scenarios/ipv6_network.h"
 
 namespace ikewot::sim {
 
@@ -46,8 +48,12 @@ Result<ScenarioOutcome> RunHobbyGroup(const HobbyGroupConfig& config, const RunH
                " friendships");
 
   GroupedNetwork net =
-      BuildGroupedNetwork(n, config.group_size, ns3::MilliSeconds(5), ns3::MilliSeconds(20));
+      config.ipv6
+          ? BuildGroupedNetworkIpv6(n, config.group_size, ns3::MilliSeconds(5),
+                                    ns3::MilliSeconds(20))
+          : BuildGroupedNetwork(n, config.group_size, ns3::MilliSeconds(5), ns3::MilliSeconds(20));
   IkewotHelper helper(&directory);
+  helper.SetAttribute("UseIpv6", ns3::BooleanValue(config.ipv6));
   ns3::ApplicationContainer apps;
   for (uint32_t i = 0; i < n; ++i) {
     // Sharers sign collections (CMS in OpenSSL 3.0 needs ECDSA); the others use Ed25519.

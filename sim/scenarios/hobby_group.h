@@ -23,6 +23,7 @@ struct HobbyGroupConfig {
   uint32_t attempts = 3;
   uint32_t group_size = 50;
   PersonParams person{60, 3 * 86400, 0.9};
+  bool ipv6 = false;
 
   template <typename Visitor>
   void VisitOwn(Visitor&& visit) {
@@ -39,6 +40,7 @@ struct HobbyGroupConfig {
     visit("callProbability", "Chance a verification call happens", person.call_probability);
     visit("callMax", "Latest call, seconds after both probes", person.max_call_delay_s);
     visit("groupSize", "Hosts per access router (at most 63)", group_size);
+    visit("ipv6", "Run over IPv6 (unique local addresses) instead of IPv4", ipv6);
   }
 };
 

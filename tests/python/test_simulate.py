@@ -65,6 +65,20 @@ def test_same_seed_in_process_twice_and_as_a_subprocess_gives_identical_events(t
     assert first.parameters["callMax"] == 300
 
 
+def test_ipv6_is_a_parameter_and_gives_the_ipv4_figures(tmp_path):
+    params = {p["name"]: p for p in simulation.scenario_parameters("four-friends")}
+    assert params["ipv6"]["type"] == "bool" and params["ipv6"]["default"] is False
+    v4 = ikewot.simulate("four-friends", out=tmp_path / "v4", seed=4)
+    v6 = ikewot.simulate("four-friends", out=tmp_path / "v6", seed=4, ipv6=True)
+    assert v4.parameters["ipv6"] is False and v6.parameters["ipv6"] is True
+    assert v6.summary["verifications"] == v4.summary["verifications"]
+    assert v6.summary["connections"] == v4.summary["connections"] == {
+        "attempted": 6, "ok": 6, "verified": 3, "via_collection": 3}
+    nodes = (tmp_path / "v6" / "nodes.csv").read_text().splitlines()[1:]
+    assert [line.split(",")[3] for line in nodes] == [
+        f"fd6b:6577:6f74::{i}" for i in range(1, 5)]
+
+
 def test_exception_in_progress_callback_stops_the_run_and_is_raised(tmp_path):
     class Enough(Exception):
         pass
