@@ -250,6 +250,7 @@ Status IkewotApplication::Initialize() {
   config.responder_policy.accept_ikev1 = answer_ikev1_;
   config.peer_certificate_cache_entries = peer_certificate_cache_entries_;
   config.peer_knowledge_entries = peer_knowledge_entries_;
+  config.prepared_crypto = prepared_crypto_;
   engine_ = std::make_unique<engine::IkeNode>(std::move(config), *rng_);
   initialized_ = true;
   return Status::Ok();
@@ -306,6 +307,7 @@ Status IkewotApplication::SetPresentedIdentity(std::shared_ptr<const crypto::Pri
   config.responder_policy.accept_ikev1 = answer_ikev1_;
   config.peer_certificate_cache_entries = peer_certificate_cache_entries_;
   config.peer_knowledge_entries = peer_knowledge_entries_;
+  config.prepared_crypto = prepared_crypto_;
   engine_ = std::make_unique<engine::IkeNode>(std::move(config), *rng_);
   return Status::Ok();
 }

@@ -29,6 +29,7 @@
 #include "core/base/status.h"
 #include "core/crypto/certificate.h"
 #include "core/crypto/identity.h"
+#include "core/crypto/prepared.h"
 #include "core/crypto/random.h"
 #include "core/engine/ike_node.h"
 #include "core/trust/entry.h"
@@ -75,6 +76,12 @@ class IkewotApplication : public ns3::Application {
   trust::TrustStore& store() { return *store_; }
   const std::map<Bytes, TrustEdge>& trust_edges() const { return trusted_; }
   const engine::NodeCounters& counters() const { return engine_->counters(); }
+  // One PreparedCrypto for the engines of many nodes run on one thread (engine
+  // NodeConfig::prepared_crypto): fetched algorithms and prepared contexts are then made once
+  // instead of once per node. Call before Initialize; null (the default): each node its own.
+  void SetPreparedCrypto(std::shared_ptr<crypto::PreparedCrypto> prepared) {
+    prepared_crypto_ = std::move(prepared);
+  }
   // Whether the engine answers IKEv1 (the AnswerIkev1 attribute).
   bool answers_ikev1() const { return engine_ && engine_->ikev1_responder() != nullptr; }
 
@@ -181,6 +188,7 @@ class IkewotApplication : public ns3::Application {
   bool answer_ikev1_ = false;
   uint32_t peer_certificate_cache_entries_ = 32;  // engine::NodeConfig bounds
   uint32_t peer_knowledge_entries_ = 1024;
+  std::shared_ptr<crypto::PreparedCrypto> prepared_crypto_;
   std::string esp_proposals_text_ = "aes256gcm16";
   std::vector<engine::EspProposalSpec> esp_proposals_;  // parsed at Initialize
 

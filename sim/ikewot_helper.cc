@@ -28,6 +28,7 @@ ns3::ApplicationContainer IkewotHelper::Install(const ns3::NodeContainer& nodes,
     ns3::Ptr<IkewotApplication> app = factory_.Create<IkewotApplication>();
     nodes.Get(i)->AddApplication(app);
     app->SetDirectory(directory_);
+    app->SetPreparedCrypto(prepared_crypto_);
     Status status = app->Initialize();
     if (!status.ok()) NS_FATAL_ERROR("ikewot node " << name << ": " << status.error().ToString());
     NodeRecord record;

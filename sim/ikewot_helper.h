@@ -8,9 +8,11 @@
 #include <ns3/node-container.h>
 #include <ns3/object-factory.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "core/crypto/prepared.h"
 #include "sim/directory.h"
 #include "sim/ikewot_application.h"
 
@@ -20,6 +22,10 @@ class IkewotHelper {
  public:
   explicit IkewotHelper(Directory* directory);
   void SetAttribute(const std::string& name, const ns3::AttributeValue& value);
+  // Every application it installs shares `prepared` (IkewotApplication::SetPreparedCrypto).
+  void SetPreparedCrypto(std::shared_ptr<crypto::PreparedCrypto> prepared) {
+    prepared_crypto_ = std::move(prepared);
+  }
 
   // One application per node; names[i] (or "n<id>") becomes the certificate's common name.
   // Registers each node (id, name, role, address, fingerprint, identification) in the
@@ -31,6 +37,7 @@ class IkewotHelper {
  private:
   Directory* directory_;
   ns3::ObjectFactory factory_;
+  std::shared_ptr<crypto::PreparedCrypto> prepared_crypto_;
 };
 
 }  // namespace ikewot::sim

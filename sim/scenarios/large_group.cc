@@ -11,8 +11,10 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <vector>
 
+#include "core/crypto/prepared.h"
 #include "core/crypto/random.h"
 #include "sim/grouped_network.h"
 #include "sim/ikewot_application.h"
@@ -183,6 +185,9 @@ Result<ScenarioOutcome> RunLargeGroup(const LargeGroupConfig& config, const RunH
   helper.SetAttribute("PeerCertificateCacheEntries",
                       ns3::UintegerValue(config.peer_certificate_cache_entries));
   helper.SetAttribute("PeerKnowledgeEntries", ns3::UintegerValue(config.peer_knowledge_entries));
+  if (config.shared_prepared_crypto) {
+    helper.SetPreparedCrypto(std::make_shared<crypto::PreparedCrypto>());
+  }
   ns3::ApplicationContainer apps = helper.Install(net.hosts, 0);
   apps.Start(ns3::Seconds(0));
   run.Record(apps);

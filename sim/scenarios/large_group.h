@@ -34,6 +34,9 @@ struct LargeGroupConfig {
   // for the peers a node initiates to.
   uint32_t peer_certificate_cache_entries = 0;
   uint32_t peer_knowledge_entries = 16;
+  // All nodes' engines share one crypto::PreparedCrypto (they run on one thread): each node
+  // takes part in only ~2K handshakes, too few to repay preparing its own.
+  bool shared_prepared_crypto = true;
   double progress_every_s = 60;
 
   template <typename Visitor>
@@ -49,6 +52,9 @@ struct LargeGroupConfig {
           peer_certificate_cache_entries);
     visit("peerKnowledge", "Peers whose suite and KE group each node remembers (0: none)",
           peer_knowledge_entries);
+    visit("sharedPreparedCrypto",
+          "One set of fetched OpenSSL algorithms and prepared contexts for all nodes",
+          shared_prepared_crypto);
     visit("progressEvery",
           "Simulated seconds between progress lines (handshakes, CPU, RSS); 0: none",
           progress_every_s);
