@@ -1,32 +1,71 @@
 #!/usr/bin/env bash
-# Scale benchmark of the ns-3 simulation: the large-group scenario at several sizes. For each
-# size prints nodes, handshakes, set-up and run wall seconds, ns-3 events per second, handshakes
-# per wall-second and peak RSS (from the scenario's summary.json and /usr/bin/time).
+# Scale benchmark of the ns-3 simulation: the large-group scenario at several sizes, pinned to
+# one CPU (ns-3 is single-threaded). For each size prints nodes, handshakes completed, set-up
+# wall and CPU seconds, run wall and CPU seconds, CPU milliseconds per handshake, ns-3 events per
+# wall-second, handshakes per wall-second, RSS after set-up and peak RSS, and before them the
+# machine, its load and `openssl speed` for the signature and key exchange used (the crypto bound
+# of a handshake: 2 signs, 2 verifies, 4 X25519 operations).
 #
-#   scripts/bench-sim.sh [BUILD_DIR] [SIZES]      e.g. scripts/bench-sim.sh build/main "1000:10 10000:1"
+#   scripts/bench-sim.sh [BUILD_DIR] [SIZES] [-- LARGE_GROUP_OPTIONS...]
+#   e.g. scripts/bench-sim.sh build/h3-rel "1000:10 10000:10" -- --keyType=ecdsa-p256
 #
-# SIZES is a list of NODES:HANDSHAKES_PER_NODE (default "1000:10 10000:1 100000:10"). The build
-# is the caller's (it needs ns-3: -DIKEWOT_WITH_NS3=ON); runs are not pinned, the scenario is
-# timed by wall clock.
+# SIZES is a list of NODES:HANDSHAKES_PER_NODE (default "1000:10 10000:10 100000:1"). BUILD_DIR
+# must hold a Release build with -DIKEWOT_WITH_NS3=ON (default build/bench-sim, configured and
+# built here when missing). When libtcmalloc_minimal.so.4 is installed (Debian
+# libtcmalloc-minimal4) the scenario runs with it preloaded (glibc malloc spends ~7 % more CPU
+# on this workload); NO_TCMALLOC=1 keeps glibc's.
 set -euo pipefail
 . "$(dirname "$0")/bench-lib.sh"
-bench_init sim 0
-build=${1:-build/main}
-sizes=${2:-"1000:10 10000:1 100000:10"}
+bench_init sim 2
+build=${1:-$build}
+sizes=${2:-"1000:10 10000:10 100000:1"}
+shift $(($# < 2 ? $# : 2))
+[ "${1:-}" = "--" ] && shift
 program="$build/scenarios/large-group"
-[ -x "$program" ] || { echo "bench-sim: $program not built (configure with -DIKEWOT_WITH_NS3=ON)" >&2; exit 1; }
-printf '%-8s %-11s %-8s %-8s %-12s %-12s %-10s\n' nodes handshakes setup_s run_s events/s hs/wall-s rss_MiB
+if [ ! -x "$program" ]; then
+  cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DIKEWOT_WITH_NS3=ON \
+    -DIKEWOT_WITH_PYTHON=OFF >/dev/null
+  cmake --build "$build" -j 2 --target large-group
+fi
+tcmalloc=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4
+preload=""
+[ -z "${NO_TCMALLOC:-}" ] && [ -e "$tcmalloc" ] && preload=$tcmalloc
+echo "machine: $(bench_machine); pinned to CPU $cpu; allocator: ${preload:-glibc malloc}"
+echo "load before: $(bench_load)"
+bench_openssl_speed ed25519 ecdsap256 ecdhx25519 | bench_python -c '
+import sys
+us = {}
+for line in sys.stdin:
+    f = line.strip().split(":")
+    # +F4:i:bits:sign/s:verify/s (ECDSA), +F5:i:bits:op/s:s/op (ECDH), +F6:i:bits:name:sign/s:verify/s
+    if f[0] == "+F4":
+        us["ecdsa-p256"] = (1e6 / float(f[3]), 1e6 / float(f[4]))
+    elif f[0] == "+F5":
+        us["x25519"] = 1e6 / float(f[3])
+    elif f[0] == "+F6":
+        us[f[3].lower()] = (1e6 / float(f[4]), 1e6 / float(f[5]))
+for key in ("ed25519", "ecdsa-p256"):
+    sign, verify = us[key]
+    dh = us["x25519"]
+    bound = 2 * sign + 2 * verify + 4 * dh
+    print(f"openssl speed: {key} sign {sign:.1f} us, verify {verify:.1f} us; x25519 "
+          f"{dh:.1f} us -> crypto bound per handshake {bound / 1000:.3f} ms")
+'
+printf '%-7s %-10s %-7s %-7s %-8s %-8s %-9s %-9s %-9s %-8s %-8s\n' nodes handshakes setup_s \
+  setup_cpu run_s run_cpu cpu_ms/hs events/s hs/wall-s rss0_MiB peak_MiB
 for size in $sizes; do
   nodes=${size%%:*}
   per_node=${size##*:}
-  /usr/bin/time -f '%M' -o "$work/rss-$nodes" "$program" --quiet --nodes="$nodes" \
-    --handshakes="$per_node" --out="$work/run-$nodes" >/dev/null
-  bench_python - "$work/run-$nodes/summary.json" "$work/rss-$nodes" <<'PY'
+  LD_PRELOAD=$preload bench_pinned "$program" --quiet --nodes="$nodes" --handshakes="$per_node" \
+    --out="$work/run-$nodes" "$@" >/dev/null
+  bench_python - "$work/run-$nodes/summary.json" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
-rss_mib = int(open(sys.argv[2]).read().split()[-1]) / 1024
-print(f"{s['nodes']:<8} {s['handshakes_ok']:<11} {s['setup_wall_seconds']:<8.1f} "
-      f"{s['run_wall_seconds']:<8.1f} {s['ns3_events_per_wall_second']:<12.0f} "
-      f"{s['handshakes_per_wall_second']:<12.0f} {rss_mib:<10.0f}")
+print(f"{s['nodes']:<7} {s['handshakes_ok']:<10} {s['setup_wall_seconds']:<7.1f} "
+      f"{s['setup_cpu_seconds']:<7.1f} {s['run_wall_seconds']:<8.1f} {s['run_cpu_seconds']:<8.1f} "
+      f"{s['cpu_ms_per_handshake']:<9.3f} {s['ns3_events_per_wall_second']:<9.0f} "
+      f"{s['handshakes_per_wall_second']:<9.0f} {s['rss_after_setup_mib']:<8.0f} "
+      f"{s['peak_rss_mib']:<8.0f}")
 PY
 done
+echo "load after: $(bench_load)"
