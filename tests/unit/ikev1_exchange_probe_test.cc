@@ -104,6 +104,24 @@ struct Exchange {
   }
 };
 
+// The probe completed, verified the responder's SIG_R, and its first certificate is `expected`.
+::testing::AssertionResult VerifiedWithCertificate(const engine::ProbeResult* probe,
+                                                   const Bytes& expected) {
+  if (probe == nullptr) return ::testing::AssertionFailure() << "no kProbeCompleted event";
+  if (probe->stop != engine::ProbeStop::kCompleted) {
+    return ::testing::AssertionFailure()
+           << "stopped: " << engine::ProbeStopName(probe->stop) << " " << probe->detail;
+  }
+  if (probe->auth != engine::ResponderAuth::kVerified) {
+    return ::testing::AssertionFailure() << "the responder's signature was not verified";
+  }
+  if (probe->certificates.empty()) return ::testing::AssertionFailure() << "no certificate";
+  if (probe->certificates[0].der != expected) {
+    return ::testing::AssertionFailure() << "the first certificate is not the responder's";
+  }
+  return ::testing::AssertionSuccess();
+}
+
 TEST(Ikev1ExchangeTest, AggressiveModeProbeGetsTheCertificateWithoutCredentials) {
   engine::LocalIdentity responder_id = Identity(crypto::KeyType::kRsa2048, "responder", 1);
   Exchange x(Phase1Mode::kAggressive, CertificateDecision::kReject, responder_id, {});
@@ -111,12 +129,7 @@ TEST(Ikev1ExchangeTest, AggressiveModeProbeGetsTheCertificateWithoutCredentials)
   // AM1 { SA, KE, Ni, IDii, VID } -->
   //   <-- AM2 { SA, KE, Nr, IDir, CERT, SIG_R, VID }   (no AM3: the probe stops here)
   x.Run();
-  const engine::ProbeResult* probe = x.Probe();
-  ASSERT_NE(probe, nullptr);
-  EXPECT_EQ(probe->stop, engine::ProbeStop::kCompleted) << probe->detail;
-  EXPECT_EQ(probe->auth, engine::ResponderAuth::kVerified);
-  ASSERT_FALSE(probe->certificates.empty());
-  EXPECT_EQ(probe->certificates[0].der, responder_id.certificate_chain_der[0]);
+  EXPECT_TRUE(VerifiedWithCertificate(x.Probe(), responder_id.certificate_chain_der[0]));
   // The responder's half-open SA expired; it never reported anything.
   EXPECT_EQ(x.responder->ikev1_responder()->sa_count(), 0u);
   EXPECT_EQ(x.responder->ikev1_responder()->counters().half_open_expired, 1u);
@@ -131,12 +144,7 @@ TEST(Ikev1ExchangeTest, MainModeTrustedInitiator) {
   // MM1 { SA } -->  <-- MM2 { SA };  MM3 { KE, Ni, NAT-D } -->  <-- MM4 { KE, Nr, CR, NAT-D }
   // MM5* { IDii, CERT, SIG_I } -->  <-- MM6* { IDir, CERT, SIG_R }
   x.Run();
-  const engine::ProbeResult* probe = x.Probe();
-  ASSERT_NE(probe, nullptr);
-  EXPECT_EQ(probe->stop, engine::ProbeStop::kCompleted) << probe->detail;
-  EXPECT_EQ(probe->auth, engine::ResponderAuth::kVerified);
-  ASSERT_FALSE(probe->certificates.empty());
-  EXPECT_EQ(probe->certificates[0].der, responder_id.certificate_chain_der[0]);
+  EXPECT_TRUE(VerifiedWithCertificate(x.Probe(), responder_id.certificate_chain_der[0]));
   ASSERT_EQ(x.responder_events.size(), 1u);
   EXPECT_EQ(x.responder_events[0].kind, EventKind::kIkeSaEstablished);
   EXPECT_EQ(x.responder_events[0].peer_certificate_der, initiator_id.certificate_chain_der[0]);
@@ -187,11 +195,8 @@ TEST(Ikev1ExchangeTest, LargeCertificateChainArrivesInFragments) {
              576);
   ASSERT_NE(x.initiator, nullptr);
   x.Run();
-  const engine::ProbeResult* probe = x.Probe();
-  ASSERT_NE(probe, nullptr);
-  EXPECT_EQ(probe->stop, engine::ProbeStop::kCompleted) << probe->detail;
-  EXPECT_EQ(probe->auth, engine::ResponderAuth::kVerified);
-  EXPECT_EQ(probe->certificates.size(), 3u);
+  ASSERT_TRUE(VerifiedWithCertificate(x.Probe(), responder_id.certificate_chain_der[0]));
+  EXPECT_EQ(x.Probe()->certificates.size(), 3u);
 }
 
 }  // namespace
