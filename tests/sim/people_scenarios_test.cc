@@ -1,5 +1,5 @@
-// The company (conditional collection) and attack (false certificate, man in the middle)
-// scenarios at small sizes.
+// The company (conditional collection), hobby-group over IPv6 and attack (false certificate,
+// man in the middle) scenarios at small sizes.
 #include <gtest/gtest.h>
 
 #include "tests/sim/scenario_test_support.h"
@@ -24,6 +24,24 @@ TEST(CompanyTest, CollectionCountsOnlyWhileConnectedToTheServer) {
   const std::string summary = ReadFile(dir + "/summary.json");
   EXPECT_NE(summary.find("\"connected_while_server_up\": 6"), std::string::npos) << summary;
   EXPECT_NE(summary.find("\"refused_after_disconnect\": 6"), std::string::npos) << summary;
+}
+
+// hobby-group over IPv6 with 3 access routers and a root (30 people, 10 per group): every
+// probe crosses the routed IPv6 network or stays on a group LAN, and the figures are those of
+// the IPv4 run with the same seed.
+TEST(HobbyGroupTest, OverIpv6AcrossAccessRoutersTheSameFiguresAsIpv4) {
+  const std::string v4 = FreshDir("hobby-group-v4");
+  const std::string v6 = FreshDir("hobby-group-v6");
+  const std::string args = "--seed=2 --nodes=30 --groupSize=10 --m=2 --callMax=3600 --out=";
+  ASSERT_EQ(RunScenario("hobby-group", args + v4), 0);
+  ASSERT_EQ(RunScenario("hobby-group", "--ipv6 " + args + v6), 0);
+  const std::string events_v6 = ReadFile(v6 + "/events.jsonl");
+  const size_t probes = CountEvents(events_v6, "probe");
+  EXPECT_GT(probes, 30u);
+  EXPECT_EQ(CountEvents(events_v6, "probe", {"\"ok\":true"}), probes);
+  EXPECT_GT(CountEvents(events_v6, "connect", {"\"ok\":true"}), 0u);
+  EXPECT_EQ(ReadFile(v6 + "/summary.json"), ReadFile(v4 + "/summary.json"));
+  EXPECT_NE(ReadFile(v6 + "/nodes.csv").find(",fd6b:6577:6f74:2::2,"), std::string::npos);
 }
 
 TEST(AttackTest, FalseCertificateSpreadsOnlyWhereNoConflictIsSeenAndThePhoneCallCatchesTheMitm) {
