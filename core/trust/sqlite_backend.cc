@@ -239,21 +239,34 @@ class SqliteBackend final : public TrustBackend {
                                                       " with " + std::to_string(by_fp.size()) +
                                                       " entries does not fit the store");
     }
+    // As IndexPairs: kEntryBatch rows to a statement, the rest one by one; the entries
+    // outlive each Run, so SQLite need not copy ~620 octets per row.
+    if (entry_batch_sql_.empty()) {
+      entry_batch_sql_ =
+          "INSERT INTO collection_entries (id, collection_id, fp, signed_entry) VALUES ";
+      for (size_t i = 0; i < kEntryBatch; ++i)
+        entry_batch_sql_ += i ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)";
+    }
+    IKEWOT_ASSIGN_STMT(batch, db_, entry_batch_sql_.c_str());
     IKEWOT_ASSIGN_STMT(add, db_,
                        "INSERT INTO collection_entries (id, collection_id, fp, signed_entry) "
                        "VALUES (?, ?, ?, ?)");
     std::vector<std::pair<std::string_view, ByteView>> identities;
-    int64_t ordinal = 0;
-    for (const PreparedEntry* e : by_fp) {
-      // The entries outlive each Run, so SQLite need not copy ~620 octets per row.
-      IKEWOT_RETURN_IF_ERROR(add.Bind(1, sqlite::EntryRowId(info->id, ++ordinal))
-                                 .Bind(2, info->id)
-                                 .BindNoCopy(3, e->cert.fingerprint)
-                                 .BindNoCopy(4, e->entry.der)
-                                 .Run());
-      for (const std::string& id : e->cert.identities) {
-        identities.emplace_back(id, e->cert.fingerprint);
+    for (size_t done = 0; done < by_fp.size();) {
+      const size_t rows = by_fp.size() - done >= kEntryBatch ? kEntryBatch : 1;
+      sqlite::Statement& q = rows == kEntryBatch ? batch : add;
+      for (size_t i = 0; i < rows; ++i, ++done) {
+        const PreparedEntry* e = by_fp[done];
+        const int column = static_cast<int>(4 * i);
+        q.Bind(column + 1, sqlite::EntryRowId(info->id, static_cast<int64_t>(done) + 1))
+            .Bind(column + 2, info->id)
+            .BindNoCopy(column + 3, e->cert.fingerprint)
+            .BindNoCopy(column + 4, e->entry.der);
+        for (const std::string& id : e->cert.identities) {
+          identities.emplace_back(id, e->cert.fingerprint);
+        }
       }
+      IKEWOT_RETURN_IF_ERROR(q.Run());
     }
     std::sort(identities.begin(), identities.end(), [](const auto& a, const auto& b) {
       return a.first != b.first ? a.first < b.first
@@ -510,12 +523,35 @@ class SqliteBackend final : public TrustBackend {
   }
 
   // One reference more for each (identity, fingerprint).
+  // Rows go kIdentityBatch to a statement while enough are left (an import adds three per
+  // entry, and a statement's fixed cost was a third of each row's), the rest one by one. A
+  // pair repeated within one statement is counted twice, as SQLite applies the upsert row by
+  // row. The pairs' strings and octets outlive each Run, so they are bound without a copy.
   Status IndexPairs(const std::vector<std::pair<std::string_view, ByteView>>& pairs) {
+    size_t done = 0;
+    if (pairs.size() >= kIdentityBatch) {
+      if (identity_batch_sql_.empty()) {
+        identity_batch_sql_ = "INSERT INTO identities (identity, fp, refs) VALUES ";
+        for (size_t i = 0; i < kIdentityBatch; ++i) {
+          identity_batch_sql_ += i ? ", (?, ?, 1)" : "(?, ?, 1)";
+        }
+        identity_batch_sql_ += " ON CONFLICT (identity, fp) DO UPDATE SET refs = refs + 1";
+      }
+      IKEWOT_ASSIGN_STMT(batch, db_, identity_batch_sql_.c_str());
+      for (; pairs.size() - done >= kIdentityBatch; done += kIdentityBatch) {
+        for (size_t i = 0; i < kIdentityBatch; ++i) {
+          const int column = static_cast<int>(2 * i);
+          batch.BindTextNoCopy(column + 1, pairs[done + i].first)
+              .BindNoCopy(column + 2, pairs[done + i].second);
+        }
+        IKEWOT_RETURN_IF_ERROR(batch.Run());
+      }
+    }
     IKEWOT_ASSIGN_STMT(q, db_,
                        "INSERT INTO identities (identity, fp, refs) VALUES (?, ?, 1) "
                        "ON CONFLICT (identity, fp) DO UPDATE SET refs = refs + 1");
-    for (const auto& [id, fp] : pairs) {
-      IKEWOT_RETURN_IF_ERROR(q.BindText(1, id).Bind(2, fp).Run());
+    for (; done < pairs.size(); ++done) {
+      IKEWOT_RETURN_IF_ERROR(q.BindText(1, pairs[done].first).Bind(2, pairs[done].second).Run());
     }
     return Status::Ok();
   }
@@ -630,7 +666,12 @@ class SqliteBackend final : public TrustBackend {
     return index;
   }
 
+  static constexpr size_t kIdentityBatch = 32;
+  static constexpr size_t kEntryBatch = 32;
+
   std::unique_ptr<sqlite::Database> db_;
+  std::string identity_batch_sql_;
+  std::string entry_batch_sql_;
   int depth_ = 0;
   std::unique_ptr<TrustBackend> index_;
   int64_t index_version_ = 0;          // data_version when index_ was last known exact

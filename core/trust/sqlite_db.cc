@@ -45,6 +45,13 @@ Statement& Statement::BindText(int index, std::string_view text) {
   return *this;
 }
 
+Statement& Statement::BindTextNoCopy(int index, std::string_view text) {
+  const int rc = sqlite3_bind_text64(stmt_, index, text.empty() ? "" : text.data(), text.size(),
+                                     SQLITE_STATIC, SQLITE_UTF8);
+  if (rc != SQLITE_OK && bind_error_ == SQLITE_OK) bind_error_ = rc;
+  return *this;
+}
+
 Status Statement::Check(int rc, const char* what) const {
   if (rc == SQLITE_OK || rc == SQLITE_ROW || rc == SQLITE_DONE) return Status::Ok();
   return SqliteError(db_, rc, std::string(what) + " [" + sqlite3_sql(stmt_) + "]");

@@ -34,6 +34,7 @@ class Statement {
   // (Run) and is bound again or goes away. For rows inserted by the thousand.
   Statement& BindNoCopy(int index, ByteView blob);
   Statement& BindText(int index, std::string_view text);
+  Statement& BindTextNoCopy(int index, std::string_view text);  // as BindNoCopy
 
   // true: a row is available; false: done.
   Result<bool> Step();
