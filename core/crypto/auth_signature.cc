@@ -32,22 +32,6 @@ const ClassicEcdsa* FindClassicEcdsa(uint8_t method) {
   return nullptr;
 }
 
-// OpenSSL's name for a hash of the RFC 7427 registry; empty for Identity and unknown values.
-std::string_view DigestName(uint16_t hash) {
-  switch (hash) {
-    case kSigHashSha1:
-      return "SHA1";
-    case kSigHashSha256:
-      return "SHA2-256";
-    case kSigHashSha384:
-      return "SHA2-384";
-    case kSigHashSha512:
-      return "SHA2-512";
-    default:
-      return {};
-  }
-}
-
 // nullptr for Identity (EdDSA hashes internally); callers check the hash is known first.
 const EVP_MD* DigestFor(uint16_t hash) {
   switch (hash) {
@@ -79,7 +63,7 @@ Status InitContext(EVP_MD_CTX* ctx, EVP_PKEY* pkey, const SigningParams& params,
                    PreparedCrypto* prepared) {
   EVP_PKEY_CTX* pctx = nullptr;
   const EVP_MD* md = nullptr;
-  if (const std::string_view name = DigestName(params.hash); !name.empty()) {
+  if (const std::string_view name = SignatureDigestName(params.hash); !name.empty()) {
     md = prepared != nullptr ? prepared->Digest(name) : DigestFor(params.hash);
     if (md == nullptr) return ossl::CryptoError("fetching " + std::string(name));
   }

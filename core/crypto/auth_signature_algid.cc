@@ -308,7 +308,7 @@ Result<SignatureAlgorithm> ReadPssParams(Reader& algorithm) {
 
 }  // namespace
 
-std::string SignatureHashName(uint16_t hash) {
+std::string_view SignatureDigestName(uint16_t hash) {
   switch (hash) {
     case kSigHashSha1:
       return "SHA1";
@@ -318,11 +318,17 @@ std::string SignatureHashName(uint16_t hash) {
       return "SHA2-384";
     case kSigHashSha512:
       return "SHA2-512";
-    case kSigHashIdentity:
-      return "Identity";
     default:
-      return "hash #" + std::to_string(hash);
+      return {};
   }
+}
+
+std::string SignatureHashName(uint16_t hash) {
+  if (const std::string_view digest = SignatureDigestName(hash); !digest.empty()) {
+    return std::string(digest);
+  }
+  if (hash == kSigHashIdentity) return "Identity";
+  return "hash #" + std::to_string(hash);
 }
 
 std::string DescribeSignatureAlgorithm(const SignatureAlgorithm& algorithm) {

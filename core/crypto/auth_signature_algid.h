@@ -25,6 +25,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "core/base/bytes.h"
 #include "core/base/status.h"
@@ -39,6 +40,8 @@ inline constexpr uint16_t kSigHashSha384 = 3;
 inline constexpr uint16_t kSigHashSha512 = 4;
 inline constexpr uint16_t kSigHashIdentity = 5;  // "no separate hash": Ed25519 / Ed448
 
+// OpenSSL's digest name for a hash of the RFC 7427 registry; empty for Identity and unknown ones.
+std::string_view SignatureDigestName(uint16_t hash);
 std::string SignatureHashName(uint16_t hash);  // "SHA2-256", ..., "hash #9"
 
 enum class SignatureScheme : uint8_t {

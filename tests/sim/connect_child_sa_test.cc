@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "core/ikev2/constants.h"
 #include "sim/directory.h"
 #include "sim/ikewot_application.h"
 #include "sim/ikewot_helper.h"
@@ -39,20 +40,6 @@ struct Recorder {
   std::vector<std::string> events;
 };
 Recorder* recorder = nullptr;
-
-std::string ExchangeName(uint8_t type) {
-  switch (type) {
-    case 34:
-      return "IKE_SA_INIT";
-    case 35:
-      return "IKE_AUTH";
-    case 36:
-      return "CREATE_CHILD_SA";
-    case 37:
-      return "INFORMATIONAL";
-  }
-  return "exchange " + std::to_string(type);
-}
 
 // "alice IKE_AUTH request", "bob ESP", from an IPv4 packet as the stack sends it.
 void RecordPacket(ns3::Ptr<const ns3::Packet> packet, ns3::Ptr<ns3::Ipv4>, uint32_t) {
@@ -86,7 +73,7 @@ void RecordPacket(ns3::Ptr<const ns3::Packet> packet, ns3::Ptr<ns3::Ipv4>, uint3
     return;
   }
   const bool response = (ip[ike + 19] & 0x20) != 0;
-  recorder->arrows.push_back(from + " " + ExchangeName(ip[ike + 18]) +
+  recorder->arrows.push_back(from + " " + std::string(ikev2::ExchangeTypeName(ip[ike + 18])) +
                              (response ? " response" : " request"));
 }
 
