@@ -10,6 +10,8 @@ packages=(
   libssl-dev openssl libsqlite3-dev sqlite3 libboost-graph-dev
   # tests and benchmarks
   googletest libgtest-dev libgmock-dev libbenchmark-dev
+  # the simulation benchmark preloads tcmalloc (scripts/bench-sim.sh)
+  libtcmalloc-minimal4
   # simulation
   libns3-dev libgsl-dev ns3
   # python
