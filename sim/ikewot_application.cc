@@ -244,14 +244,7 @@ Status IkewotApplication::Initialize() {
   if (!store.ok()) return store.error();
   store_ = std::move(*store);
 
-  engine::NodeConfig config;
-  config.responder_policy = MakePolicy(Mode::kConnect);
-  config.responder_policy.allow_probes = answer_probes_;
-  config.responder_policy.accept_ikev1 = answer_ikev1_;
-  config.peer_certificate_cache_entries = peer_certificate_cache_entries_;
-  config.peer_knowledge_entries = peer_knowledge_entries_;
-  config.prepared_crypto = prepared_crypto_;
-  engine_ = std::make_unique<engine::IkeNode>(std::move(config), *rng_);
+  engine_ = std::make_unique<engine::IkeNode>(MakeNodeConfig(), *rng_);
   initialized_ = true;
   return Status::Ok();
 }
@@ -301,6 +294,13 @@ Status IkewotApplication::SetPresentedIdentity(std::shared_ptr<const crypto::Pri
   }
   presented_key_ = std::move(key);
   presented_certificate_.emplace(std::move(certificate));
+  engine_ = std::make_unique<engine::IkeNode>(MakeNodeConfig(), *rng_);
+  return Status::Ok();
+}
+
+// The engine as the attributes configure it; made again when the node presents another
+// certificate (PresentCertificate).
+engine::NodeConfig IkewotApplication::MakeNodeConfig() {
   engine::NodeConfig config;
   config.responder_policy = MakePolicy(Mode::kConnect);
   config.responder_policy.allow_probes = answer_probes_;
@@ -308,8 +308,7 @@ Status IkewotApplication::SetPresentedIdentity(std::shared_ptr<const crypto::Pri
   config.peer_certificate_cache_entries = peer_certificate_cache_entries_;
   config.peer_knowledge_entries = peer_knowledge_entries_;
   config.prepared_crypto = prepared_crypto_;
-  engine_ = std::make_unique<engine::IkeNode>(std::move(config), *rng_);
-  return Status::Ok();
+  return config;
 }
 
 engine::Policy IkewotApplication::MakePolicy(Mode mode) {

@@ -147,6 +147,7 @@ class IkewotApplication : public ns3::Application {
   // address_: the node's first non-loopback IPv4 address, or global IPv6 one (UseIpv6).
   Status FindOwnAddress();
   ikewot::TimePoint Now() const;
+  engine::NodeConfig MakeNodeConfig();
   engine::Policy MakePolicy(engine::Mode mode);
   engine::CertificateDecision Judge(const engine::PeerCertificateView& view, engine::Mode mode);
   ns3::Ptr<ns3::Socket> OpenSocket(uint16_t port);
