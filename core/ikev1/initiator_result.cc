@@ -10,23 +10,14 @@
 #include "core/ikev1/initiator.h"
 #include "core/ikev1/nat_discovery.h"
 #include "core/ikev1/phase1_auth.h"
+#include "core/ikev1/vendor_ids.h"
 
 namespace ikewot::ikev1 {
 namespace {
 
-constexpr uint8_t kNatTraversalRfc3947[] = {0x4a, 0x13, 0x1c, 0x81, 0x07, 0x03, 0x58, 0x45,
-                                            0x5c, 0x57, 0x28, 0xf2, 0x0e, 0x95, 0x45, 0x2f};
-// Cisco's IKE fragmentation VID; libreswan appends four capability octets.
-constexpr uint8_t kFragmentation[] = {0x40, 0x48, 0xb7, 0xd5, 0x6e, 0xbc, 0xe8, 0x85,
-                                      0x25, 0xe7, 0xde, 0x7f, 0x00, 0xd6, 0xc2, 0xd3};
-
-bool StartsWith(ByteView data, ByteView prefix) {
-  return data.size() >= prefix.size() && std::equal(prefix.begin(), prefix.end(), data.begin());
-}
-
 std::string VendorName(ByteView vid) {
   if (auto known = KnownVendorId(vid)) return *known;
-  if (StartsWith(vid, kFragmentation)) return "IKE Fragmentation";
+  if (IsFragmentationVendorId(vid)) return "IKE Fragmentation";
   return engine::NameVendorId(vid);
 }
 
@@ -41,11 +32,8 @@ void Initiator::NoteVendorIds(const std::vector<Payload>& payloads) {
                     [&](const engine::VendorIdSeen& v) { return v.raw == vid->data; });
     if (seen) continue;
     result_.vendor_ids.push_back(engine::VendorIdSeen{vid->data, VendorName(vid->data)});
-    if (std::equal(vid->data.begin(), vid->data.end(), std::begin(kNatTraversalRfc3947),
-                   std::end(kNatTraversalRfc3947))) {
-      peer_nat_t_ = true;
-    }
-    if (StartsWith(vid->data, kFragmentation)) result_.fragmentation_supported = true;
+    if (IsNatTraversalVendorId(vid->data)) peer_nat_t_ = true;
+    if (IsFragmentationVendorId(vid->data)) result_.fragmentation_supported = true;
   }
 }
 
