@@ -84,6 +84,13 @@ class IkeNode {
   std::vector<Datagram> TakeOutgoing() { return std::exchange(outgoing_, {}); }
   std::vector<Event> TakeEvents() { return std::exchange(events_, {}); }
 
+  // From the next call on, the node uses `prepared` (non-null) instead of its own or the
+  // configured one: a driver that runs the node's calls on different threads hands each call
+  // the running thread's PreparedCrypto, which is not thread-safe. Results do not change.
+  void SetPreparedCrypto(std::shared_ptr<crypto::PreparedCrypto> prepared) {
+    if (prepared) prepared_ = std::move(prepared);
+  }
+
   const NodeCounters& counters() const { return counters_; }
   const PeerKnowledge* KnowledgeOf(const Bytes& address) const;  // does not count as a use
   size_t known_peer_count() const { return knowledge_.size(); }
