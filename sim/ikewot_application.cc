@@ -174,6 +174,13 @@ ns3::TypeId IkewotApplication::GetTypeId() {
                         ns3::StringValue("aes256gcm16"),
                         ns3::MakeStringAccessor(&IkewotApplication::esp_proposals_text_),
                         ns3::MakeStringChecker())
+          .AddAttribute("ProcessingDelay",
+                        "Simulated CPU time of one engine call: the node is busy for it from "
+                        "the call's start, its outputs take effect at the end, and inputs "
+                        "arriving meanwhile wait. 0: inline, no extra events.",
+                        ns3::TimeValue(ns3::Seconds(0)),
+                        ns3::MakeTimeAccessor(&IkewotApplication::processing_delay_),
+                        ns3::MakeTimeChecker(ns3::Seconds(0)))
           .AddTraceSource("Event",
                           "Every protocol and trust event of this node (docs/run-format.md).",
                           ns3::MakeTraceSourceAccessor(&IkewotApplication::event_trace_),
@@ -185,6 +192,12 @@ IkewotApplication::IkewotApplication() : retransmit_timeout_(ns3::MilliSeconds(5
 IkewotApplication::~IkewotApplication() = default;
 
 void IkewotApplication::DoDispose() {
+  SyncEngine();
+  ticket_.reset();
+  executor_.reset();
+  completion_event_.Cancel();
+  waiting_.clear();
+  busy_ = false;
   deadline_event_.Cancel();
   socket_ike_ = nullptr;
   socket_natt_ = nullptr;
@@ -348,7 +361,7 @@ CertificateDecision IkewotApplication::Judge(const engine::PeerCertificateView& 
   if (view.chain_der == nullptr || view.chain_der->empty()) return CertificateDecision::kReject;
   trust::DecisionQuery query;
   query.certificate = view.chain_der->front();
-  query.now = Now();
+  query.now = call_now_;  // may run on a worker: not Simulator::Now()
   Result<trust::Decision> decision = store_->Decide(query);
   if (!decision.ok()) return CertificateDecision::kReject;
   decision_by_peer_[view.peer.address] = *decision;
@@ -406,9 +419,17 @@ void IkewotApplication::Receive(ns3::Ptr<ns3::Socket> socket) {
         continue;
       }
     }
-    engine_->HandleDatagram(datagram, Now());
+    if (!processing_delay_.IsZero()) {
+      EngineInput input;
+      input.kind = EngineInput::Kind::kDatagram;
+      input.datagram = std::move(datagram);
+      SubmitEngineInput(std::move(input));
+      continue;
+    }
+    call_now_ = Now();
+    engine_->HandleDatagram(datagram, call_now_);
   }
-  Pump();
+  if (processing_delay_.IsZero()) Pump();
 }
 
 void IkewotApplication::Pump() {
@@ -439,8 +460,11 @@ void IkewotApplication::Pump() {
 
 void IkewotApplication::OnDeadline() {
   armed_deadline_ = kNever;
-  engine_->HandleTimeout(Now());
-  Pump();
+  // One waiting timeout is enough: it handles everything due when it starts.
+  for (const EngineInput& waiting : waiting_) {
+    if (waiting.kind == EngineInput::Kind::kTimeout) return;
+  }
+  SubmitEngineInput(EngineInput{});
 }
 
 Json IkewotApplication::PeerJson(const Bytes& address) const {
@@ -456,57 +480,6 @@ void IkewotApplication::Emit(std::string kind, Json fields) {
   event.kind = std::move(kind);
   event.fields = std::move(fields);
   event_trace_(event);
-}
-
-void IkewotApplication::Probe(const Bytes& peer_address, ProbeDone done) {
-  engine::Endpoint local{address_, engine::kIkePort};
-  engine::Endpoint remote{peer_address, engine::kIkePort};
-  Result<engine::SaHandle> handle =
-      engine_->StartProbe(local, remote, MakePolicy(Mode::kProbe), Now());
-  if (!handle.ok()) {
-    Json fields = Json::MakeObject();
-    fields.Set("peer", PeerJson(peer_address));
-    fields.Set("ok", false);
-    fields.Set("reason", handle.error().message);
-    Emit("probe", std::move(fields));
-    engine::Event failed;
-    failed.kind = engine::EventKind::kProbeCompleted;
-    failed.reason = handle.error().message;
-    failed.probe.detail = failed.reason;
-    if (done) done(failed);
-    return;
-  }
-  pending_[*handle] = Pending{false, peer_address, ns3::Simulator::Now(), std::move(done), {}};
-  Pump();
-}
-
-void IkewotApplication::Connect(const Bytes& peer_address, ConnectDone done) {
-  engine::Endpoint local{address_, engine::kIkePort};
-  engine::Endpoint remote{peer_address, engine::kIkePort};
-  Result<engine::SaHandle> handle =
-      engine_->Connect(local, remote, MakePolicy(Mode::kConnect), Now());
-  if (!handle.ok()) {
-    Json fields = Json::MakeObject();
-    fields.Set("peer", PeerJson(peer_address));
-    fields.Set("ok", false);
-    fields.Set("how", "none");
-    fields.Set("via", nullptr);
-    fields.Set("reason", handle.error().message);
-    Emit("connect", std::move(fields));
-    if (done) done(false);
-    return;
-  }
-  Pending pending{true, peer_address, ns3::Simulator::Now(), {}, std::move(done)};
-  pending.wants_child_sa = !esp_proposals_.empty();
-  pending_[*handle] = std::move(pending);
-  Pump();
-}
-
-void IkewotApplication::Disconnect(const Bytes& peer_address) {
-  auto it = established_.find(peer_address);
-  if (it == established_.end()) return;
-  (void)engine_->Delete(it->second, Now());
-  Pump();
 }
 
 void IkewotApplication::HandleEngineEvent(const engine::Event& event) {
@@ -648,7 +621,8 @@ void IkewotApplication::ReportConnectFailed(engine::SaHandle sa, Pending& pendin
     // down that was never reported up.
     failed_after_auth_.insert(sa);
     if (ike_sa != nullptr && ike_sa->state() == engine::IkeSa::State::kEstablished) {
-      (void)engine_->Delete(sa, Now());
+      call_now_ = Now();
+      (void)engine_->Delete(sa, call_now_);
     }
     if (engine_->Find(sa) == nullptr) failed_after_auth_.erase(sa);
   }

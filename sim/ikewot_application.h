@@ -6,6 +6,14 @@
 // (docs/run-format.md); scenarios drive it through Probe / Connect / AcceptVerified / Share /
 // Import.
 //
+// Processing time: with the ProcessingDelay attribute d > 0 a node is busy for d from the start
+// of each engine call (a received datagram, a timeout, Probe / Connect / Disconnect): the call
+// sees `now` = its start and its outputs (datagrams, events, the new deadline) take effect at
+// start + d; inputs that arrive while the node is busy wait in arrival order. Because of that
+// lookahead the call itself may run on a worker of an EngineExecutor (sim/engine_executor.h)
+// with results identical for any thread count. d = 0 (the default): every call runs inline at
+// once, as a driver without a CPU model does.
+//
 // Determinism: the node's Rng is a DeterministicRng keyed by ns-3's RngSeedManager seed and run
 // and the node id, so the same seed and run give the same keys, SPIs, nonces and events.
 #pragma once
@@ -17,6 +25,7 @@
 #include <ns3/traced-callback.h>
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -35,6 +44,7 @@
 #include "core/trust/entry.h"
 #include "core/trust/trust_store.h"
 #include "sim/directory.h"
+#include "sim/engine_executor.h"
 #include "sim/esp_channels.h"
 #include "sim/sim_event.h"
 
@@ -73,15 +83,27 @@ class IkewotApplication : public ns3::Application {
   const crypto::Certificate& certificate() const { return *certificate_; }
   const std::shared_ptr<const crypto::PrivateKey>& key() const { return key_; }
   std::string identification() const;
-  trust::TrustStore& store() { return *store_; }
+  trust::TrustStore& store() {
+    SyncEngine();
+    return *store_;
+  }
   const std::map<Bytes, TrustEdge>& trust_edges() const { return trusted_; }
-  const engine::NodeCounters& counters() const { return engine_->counters(); }
+  const engine::NodeCounters& counters() const {
+    SyncEngine();
+    return engine_->counters();
+  }
   // One PreparedCrypto for the engines of many nodes run on one thread (engine
   // NodeConfig::prepared_crypto): fetched algorithms and prepared contexts are then made once
   // instead of once per node. Call before Initialize; null (the default): each node its own.
   void SetPreparedCrypto(std::shared_ptr<crypto::PreparedCrypto> prepared) {
     prepared_crypto_ = std::move(prepared);
   }
+  // Where this node's engine calls run when ProcessingDelay > 0 (null: on the main thread at
+  // their start). Call before the simulation runs.
+  void SetEngineExecutor(std::shared_ptr<EngineExecutor> executor) {
+    executor_ = std::move(executor);
+  }
+  ns3::Time processing_delay() const { return processing_delay_; }
   // Whether the engine answers IKEv1 (the AnswerIkev1 attribute).
   bool answers_ikev1() const { return engine_ && engine_->ikev1_responder() != nullptr; }
 
@@ -158,6 +180,31 @@ class IkewotApplication : public ns3::Application {
   void AcceptEsp(const Bytes& from, ByteView esp_packet);
   void FlushEspIn();
   Status SendEsp(const engine::Datagram& datagram);
+  // Engine calls (ikewot_application_calls.cc). One input that makes an engine call.
+  struct EngineInput {
+    enum class Kind { kDatagram, kTimeout, kProbe, kConnect, kDisconnect };
+    Kind kind = Kind::kTimeout;
+    engine::Datagram datagram;  // kDatagram
+    Bytes peer_address;         // kProbe, kConnect, kDisconnect
+    ns3::Time requested;        // when the scenario asked (kProbe, kConnect)
+    ProbeDone probe_done;
+    ConnectDone connect_done;
+    // Filled by the call: the handle of kProbe / kConnect, or why it could not start.
+    Status started = Status::Ok();
+    engine::SaHandle handle = 0;
+  };
+  // Runs `input` now (d = 0), starts it (d > 0, idle) or queues it (busy).
+  void SubmitEngineInput(EngineInput input);
+  void StartEngineCall(EngineInput input);
+  // At start + d: the call's outputs take effect; the next waiting input starts.
+  void CompleteEngineCall();
+  // The engine call itself, on any thread: touches only this node's engine, rng and store.
+  void RunEngineCall(EngineInput& input, TimePoint now);
+  // On the main thread after the call: pending_ registration, outputs, events, deadline.
+  void FinishEngineCall(EngineInput& input);
+  // Main thread: returns once the call in flight (if any) has run, so that the node's engine,
+  // rng and store may be used.
+  void SyncEngine() const;
   // Sends what the engine wants sent, handles its events, re-arms the deadline timer.
   void Pump();
   void OnDeadline();
@@ -190,6 +237,7 @@ class IkewotApplication : public ns3::Application {
   uint32_t peer_certificate_cache_entries_ = 32;  // engine::NodeConfig bounds
   uint32_t peer_knowledge_entries_ = 1024;
   std::shared_ptr<crypto::PreparedCrypto> prepared_crypto_;
+  ns3::Time processing_delay_;
   std::string esp_proposals_text_ = "aes256gcm16";
   std::vector<engine::EspProposalSpec> esp_proposals_;  // parsed at Initialize
 
@@ -219,6 +267,16 @@ class IkewotApplication : public ns3::Application {
   ns3::EventId esp_flush_;
   ns3::EventId deadline_event_;
   ikewot::TimePoint armed_deadline_ = kNever;
+
+  // ProcessingDelay > 0: the call in flight and the inputs waiting for it.
+  std::shared_ptr<EngineExecutor> executor_;
+  bool busy_ = false;
+  EngineInput in_flight_;
+  mutable std::shared_ptr<EngineExecutor::Ticket> ticket_;  // in_flight_ on the executor
+  std::deque<EngineInput> waiting_;
+  ns3::EventId completion_event_;
+  // The `now` of the engine call running: Judge's clock (Simulator::Now is the main thread's).
+  TimePoint call_now_;
 
   struct Pending {
     bool connect = false;

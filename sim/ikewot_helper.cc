@@ -29,6 +29,7 @@ ns3::ApplicationContainer IkewotHelper::Install(const ns3::NodeContainer& nodes,
     nodes.Get(i)->AddApplication(app);
     app->SetDirectory(directory_);
     app->SetPreparedCrypto(prepared_crypto_);
+    app->SetEngineExecutor(executor_);
     Status status = app->Initialize();
     if (!status.ok()) NS_FATAL_ERROR("ikewot node " << name << ": " << status.error().ToString());
     NodeRecord record;

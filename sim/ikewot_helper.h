@@ -14,6 +14,7 @@
 
 #include "core/crypto/prepared.h"
 #include "sim/directory.h"
+#include "sim/engine_executor.h"
 #include "sim/ikewot_application.h"
 
 namespace ikewot::sim {
@@ -25,6 +26,11 @@ class IkewotHelper {
   // Every application it installs shares `prepared` (IkewotApplication::SetPreparedCrypto).
   void SetPreparedCrypto(std::shared_ptr<crypto::PreparedCrypto> prepared) {
     prepared_crypto_ = std::move(prepared);
+  }
+  // Every application it installs runs its engine calls on `executor` when its ProcessingDelay
+  // is > 0 (IkewotApplication::SetEngineExecutor).
+  void SetEngineExecutor(std::shared_ptr<EngineExecutor> executor) {
+    executor_ = std::move(executor);
   }
 
   // One application per node; names[i] (or "n<id>") becomes the certificate's common name.
@@ -38,6 +44,7 @@ class IkewotHelper {
   Directory* directory_;
   ns3::ObjectFactory factory_;
   std::shared_ptr<crypto::PreparedCrypto> prepared_crypto_;
+  std::shared_ptr<EngineExecutor> executor_;
 };
 
 }  // namespace ikewot::sim

@@ -38,6 +38,14 @@ struct LargeGroupConfig {
   // takes part in only ~2K handshakes, too few to repay preparing its own.
   bool shared_prepared_crypto = true;
   double progress_every_s = 60;
+  // Simulated CPU time of one engine call (IkewotApplication ProcessingDelay): ~1 ms is what a
+  // handshake message costs a small device (a first-contact handshake is ~0.8 ms of CPU on this
+  // machine's server core, docs/bench/handshake.md, over two messages a side). It gives the
+  // lookahead that lets engine calls run on --threads threads with unchanged results.
+  double processing_delay_ms = 1;
+  // Threads running engine calls (the main thread included); 0: the number of CPUs. Needs
+  // processingDelay > 0 to help; the results do not depend on it.
+  uint32_t threads = 0;
 
   template <typename Visitor>
   void VisitOwn(Visitor&& visit) {
@@ -55,6 +63,11 @@ struct LargeGroupConfig {
     visit("sharedPreparedCrypto",
           "One set of fetched OpenSSL algorithms and prepared contexts for all nodes",
           shared_prepared_crypto);
+    visit("processingDelay",
+          "Milliseconds of simulated CPU per engine call (0: inline, no parallelism)",
+          processing_delay_ms);
+    visit("threads", "Threads running engine calls, main included (0: the number of CPUs)",
+          threads);
     visit("progressEvery",
           "Simulated seconds between progress lines (handshakes, CPU, RSS); 0: none",
           progress_every_s);
@@ -66,8 +79,9 @@ inline constexpr const char* kLargeGroupUsage =
     "measurement.";
 
 // Figures: handshakes, handshakes_ok, handshakes_failed, setup_wall_seconds, setup_cpu_seconds,
-// run_wall_seconds, run_cpu_seconds, cpu_ms_per_handshake, ns3_events,
-// ns3_events_per_wall_second, handshakes_per_wall_second, rss_after_setup_mib, peak_rss_mib.
+// run_wall_seconds, run_cpu_seconds, threads, engine_calls_on_main, engine_calls_on_workers,
+// cpu_ms_per_handshake, ns3_events, ns3_events_per_wall_second, handshakes_per_wall_second,
+// rss_after_setup_mib, peak_rss_mib.
 Result<ScenarioOutcome> RunLargeGroup(const LargeGroupConfig& config, const RunHooks& hooks);
 
 }  // namespace ikewot::sim
