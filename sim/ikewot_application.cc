@@ -218,8 +218,17 @@ std::string IkewotApplication::identification() const {
 
 Status IkewotApplication::Initialize() {
   if (initialized_) return Status::Ok();
-  Status addressed = FindOwnAddress();
-  if (!addressed.ok()) return addressed;
+  Status begun = BeginInitialize();
+  if (!begun.ok()) return begun;
+  return FinishInitialize();
+}
+
+Status IkewotApplication::BeginInitialize() {
+  if (initialized_ || rng_) return Status::Ok();
+  if (address_.empty()) {
+    Status addressed = FindOwnAddress();
+    if (!addressed.ok()) return addressed;
+  }
   if (name_.empty()) name_ = "n" + std::to_string(node_id_);
   Result<std::vector<engine::EspProposalSpec>> esp = ParseEspProposals(esp_proposals_text_);
   if (!esp.ok()) return esp.error();
@@ -228,6 +237,12 @@ Status IkewotApplication::Initialize() {
   const std::string label = "ikewot-sim node " + std::to_string(node_id_) + " run " +
                             std::to_string(ns3::RngSeedManager::GetRun());
   rng_ = std::make_unique<DeterministicRng>(ns3::RngSeedManager::GetSeed(), AsBytes(label));
+  return Status::Ok();
+}
+
+Status IkewotApplication::FinishInitialize() {
+  if (initialized_) return Status::Ok();
+  if (!rng_) return MakeError(ErrorCode::kState, "FinishInitialize before BeginInitialize");
 
   std::optional<crypto::KeyType> type = crypto::ParseKeyType(key_type_);
   if (!type || crypto::IsRsa(*type)) {

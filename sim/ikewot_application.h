@@ -72,6 +72,12 @@ class IkewotApplication : public ns3::Application {
   // the helper calls it at install time so that scenarios can register fingerprints before the
   // simulation runs.
   Status Initialize();
+  // Initialize in two steps, so that many nodes' key generation can run in parallel: Begin on
+  // the main thread (the address and ns-3's seed and run: ns-3 is not thread-safe), then Finish
+  // on any thread (key, certificate, store, engine from the node's own rng only: the result
+  // does not depend on the thread).
+  Status BeginInitialize();
+  Status FinishInitialize();
   // A certificate to present instead of our own (the attacker answering probes for someone
   // else). The key must match the certificate.
   Status SetPresentedIdentity(std::shared_ptr<const crypto::PrivateKey> key,
