@@ -8,27 +8,27 @@
 #include <cctype>
 #include <cstdio>
 #include <ctime>
+#include <mutex>
 
+#include "core/crypto/certificate_der.h"
+#include "core/crypto/certificate_openssl.h"
 #include "core/crypto/certificate_text.h"
 #include "core/crypto/identity_pem.h"
+#include "core/crypto/public_key_import.h"
 
 namespace ikewot::crypto {
 
+// What FromDer decodes eagerly, plus what only some callers need, built on first use. The
+// engine may call these from several worker threads, hence std::call_once.
 struct Certificate::Data {
-  ossl::X509Ptr x509;
   Bytes der;
-  Bytes sha256;
-  Bytes sha1;
-  Bytes spki_sha1;
-  Bytes subject_der;
-  std::string subject;
-  std::string issuer;
-  std::string serial_hex;
-  std::optional<std::string> common_name;
-  std::vector<SubjectAltName> sans;
-  int64_t not_before = 0;
-  int64_t not_after = 0;
-  int version = 0;
+  CertificateFields fields;
+  SubjectPublicKeyParts key_parts;  // views into `der`
+
+  mutable std::once_flag x509_once;
+  mutable ossl::X509Ptr x509;
+  mutable std::once_flag key_once;
+  mutable std::optional<Result<PublicKey>> key;
 };
 
 namespace {
@@ -37,133 +37,57 @@ namespace {
 constexpr size_t kMaxCertificateDer = 65535;
 constexpr uint32_t kMinSignatureSecurityBits = 112;
 
-Result<Bytes> Digest(const EVP_MD* md, ByteView data) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int out_len = 0;
-  if (EVP_Digest(data.data(), data.size(), out, &out_len, md, nullptr) != 1) {
-    return ossl::CryptoError("EVP_Digest");
-  }
-  return Bytes(out, out + out_len);
-}
-
-Result<std::string> NameToRfc4514(const X509_NAME* name) {
-  ossl::BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0) {
-    return ossl::CryptoError("X509_NAME_print_ex");
-  }
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio.get(), &data);
-  std::string text(data != nullptr && len > 0 ? std::string(data, static_cast<size_t>(len)) : "");
-  // XN_FLAG_RFC2253 escapes controls and non-ASCII itself; this catches anything it let by.
-  for (char c : text) {
-    if (static_cast<uint8_t>(c) < 0x20 || static_cast<uint8_t>(c) > 0x7e) {
-      return EscapeForDisplay(text);
-    }
-  }
-  return text;
-}
-
-Result<Bytes> NameDer(const X509_NAME* name) {
-  unsigned char* out = nullptr;
-  int len = i2d_X509_NAME(name, &out);
-  if (len < 0) return ossl::CryptoError("i2d_X509_NAME");
-  Bytes der(out, out + len);
-  OPENSSL_free(out);
-  return der;
-}
-
-std::optional<std::string> LastCommonName(const X509_NAME* name) {
-  int index = -1, last = -1;
-  while ((index = X509_NAME_get_index_by_NID(name, NID_commonName, index)) >= 0) last = index;
-  if (last < 0) return std::nullopt;
-  const ASN1_STRING* data = X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, last));
-  unsigned char* utf8 = nullptr;
-  int len = ASN1_STRING_to_UTF8(&utf8, data);
-  if (len < 0) {
-    ossl::DrainErrors();
-    return std::nullopt;
-  }
-  std::string value(reinterpret_cast<const char*>(utf8), static_cast<size_t>(len));
-  OPENSSL_free(utf8);
-  return EscapeForDisplay(value);
-}
-
-Result<int64_t> TimeToUnix(const ASN1_TIME* time, std::string_view what) {
-  struct tm civil = {};
-  if (time == nullptr || ASN1_TIME_to_tm(time, &civil) != 1) {
-    ossl::DrainErrors();
+// Renders a Name from its DER alone (d2i_X509_NAME touches no keys). OpenSSL validates the
+// attribute strings here, as d2i_X509 would.
+struct NameText {
+  std::string rfc4514;
+  std::optional<std::string> common_name;
+};
+Result<NameText> DescribeName(ByteView name_der, size_t offset, std::string_view what) {
+  const unsigned char* cursor = name_der.data();
+  ossl::X509NamePtr name(d2i_X509_NAME(nullptr, &cursor, static_cast<long>(name_der.size())));
+  if (!name || cursor != name_der.data() + name_der.size()) {
+    std::string why = ossl::DrainErrors();
     return MakeError(ErrorCode::kBadValue,
-                     "certificate " + std::string(what) + " is not a valid time");
+                     "not a DER X.509 certificate: " + std::string(what) + " name: " + why, offset);
   }
-  return UnixSecondsFromCivil(civil.tm_year + 1900LL, civil.tm_mon + 1, civil.tm_mday,
-                              civil.tm_hour, civil.tm_min, civil.tm_sec);
+  auto text = NameToRfc4514(name.get());
+  if (!text.ok()) return text.error();
+  return NameText{std::move(text).value(), LastCommonName(name.get())};
 }
 
-std::string_view StringOf(const ASN1_STRING* s) {
-  return std::string_view(reinterpret_cast<const char*>(ASN1_STRING_get0_data(s)),
-                          static_cast<size_t>(ASN1_STRING_length(s)));
+size_t OffsetIn(ByteView whole, ByteView part) {
+  return static_cast<size_t>(part.data() - whole.data());
 }
 
-Result<std::vector<SubjectAltName>> ReadSubjectAltNames(X509* x509) {
-  std::vector<SubjectAltName> sans;
-  int critical = -1;
-  auto* raw =
-      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(x509, NID_subject_alt_name, &critical, nullptr));
-  if (raw == nullptr) {
-    if (critical == -1) return sans;  // no extension
-    ossl::DrainErrors();
-    return MakeError(ErrorCode::kBadValue, "subjectAltName extension is malformed or repeated");
+Status DecodeFields(const ParsedCertificateDer& parsed, ByteView der, CertificateFields* out) {
+  auto subject = DescribeName(parsed.subject, OffsetIn(der, parsed.subject), "subject");
+  if (!subject.ok()) return subject.error();
+  if (std::ranges::equal(parsed.issuer, parsed.subject)) {
+    out->issuer = subject->rfc4514;
+  } else {
+    auto issuer = DescribeName(parsed.issuer, OffsetIn(der, parsed.issuer), "issuer");
+    if (!issuer.ok()) return issuer.error();
+    out->issuer = std::move(issuer->rfc4514);
   }
-  ossl::GeneralNamesPtr names(raw);
-  for (int i = 0; i < sk_GENERAL_NAME_num(names.get()); ++i) {
-    const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
-    switch (name->type) {
-      case GEN_DNS:
-        sans.push_back({SubjectAltName::Kind::kDns, EscapeForDisplay(StringOf(name->d.dNSName))});
-        break;
-      case GEN_EMAIL:
-        sans.push_back(
-            {SubjectAltName::Kind::kEmail, EscapeForDisplay(StringOf(name->d.rfc822Name))});
-        break;
-      case GEN_URI:
-        sans.push_back({SubjectAltName::Kind::kUri,
-                        EscapeForDisplay(StringOf(name->d.uniformResourceIdentifier))});
-        break;
-      case GEN_IPADD: {
-        const ASN1_OCTET_STRING* ip = name->d.iPAddress;
-        auto text = FormatIpAddress(
-            ByteView(ASN1_STRING_get0_data(ip), static_cast<size_t>(ASN1_STRING_length(ip))));
-        if (!text) {
-          return MakeError(ErrorCode::kBadValue,
-                           "subjectAltName iPAddress must be 4 or 16 octets, got " +
-                               std::to_string(ASN1_STRING_length(ip)));
-        }
-        sans.push_back({SubjectAltName::Kind::kIp, *text});
-        break;
-      }
-      default:
-        break;  // directoryName, otherName, ...: not something ikewot matches on
-    }
-  }
-  return sans;
-}
-
-Result<std::string> SerialToHex(const ASN1_INTEGER* serial) {
-  ossl::BnPtr bn(ASN1_INTEGER_to_BN(serial, nullptr));
-  if (!bn) return ossl::CryptoError("ASN1_INTEGER_to_BN");
-  char* hex = BN_bn2hex(bn.get());
-  if (hex == nullptr) return ossl::CryptoError("BN_bn2hex");
-  std::string text(hex);
-  OPENSSL_free(hex);
-  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return text;
-}
-
-// Offset of the first difference, for the "not canonical DER" message.
-size_t FirstDifference(ByteView a, ByteView b) {
-  size_t i = 0;
-  while (i < a.size() && i < b.size() && a[i] == b[i]) ++i;
-  return i;
+  out->subject = std::move(subject->rfc4514);
+  out->common_name = std::move(subject->common_name);
+  out->subject_der.assign(parsed.subject.begin(), parsed.subject.end());
+  out->version = parsed.version;
+  out->serial_hex = SerialHexFromInteger(parsed.serial);
+  out->sans = parsed.subject_alt_names;
+  out->not_before = parsed.not_before;
+  out->not_after = parsed.not_after;
+  auto sha256 = DigestOf(EVP_sha256(), der);
+  auto sha1 = DigestOf(EVP_sha1(), der);
+  auto spki_sha1 = DigestOf(EVP_sha1(), parsed.spki);
+  if (!sha256.ok()) return sha256.error();
+  if (!sha1.ok()) return sha1.error();
+  if (!spki_sha1.ok()) return spki_sha1.error();
+  out->sha256 = std::move(sha256).value();
+  out->sha1 = std::move(sha1).value();
+  out->spki_sha1 = std::move(spki_sha1).value();
+  return Status::Ok();
 }
 
 }  // namespace
@@ -175,74 +99,18 @@ Result<Certificate> Certificate::FromDer(ByteView der) {
                                                     " bytes exceeds the 65535-byte limit");
   }
   auto data = std::make_shared<Data>();
-  const unsigned char* cursor = der.data();
-  data->x509.reset(d2i_X509(nullptr, &cursor, static_cast<long>(der.size())));
-  if (!data->x509) {
-    std::string why = ossl::DrainErrors();
-    return MakeError(ErrorCode::kBadValue, "not a DER X.509 certificate: " + why);
+  data->der.assign(der.begin(), der.end());
+  auto parsed = ParseCertificateDer(data->der);
+  if (!parsed.ok()) return parsed.error();
+  if (parsed->needs_openssl_check) {
+    // Something our parser does not judge (see ParsedCertificateDer): OpenSSL decides.
+    ossl::X509Ptr x509;
+    auto reference = DecodeCertificateWithOpenSsl(data->der, &x509);
+    if (!reference.ok()) return reference.error();
+    data->x509 = std::move(x509);
   }
-  X509* x509 = data->x509.get();
-  size_t consumed = static_cast<size_t>(cursor - der.data());
-  if (consumed != der.size()) {
-    return MakeError(ErrorCode::kTrailingData,
-                     std::to_string(der.size() - consumed) + " bytes after the certificate",
-                     consumed);
-  }
-  int len = i2d_X509(x509, nullptr);
-  if (len <= 0) return ossl::CryptoError("i2d_X509");
-  data->der.resize(static_cast<size_t>(len));
-  unsigned char* out = data->der.data();
-  if (i2d_X509(x509, &out) != len) return ossl::CryptoError("i2d_X509");
-  if (data->der.size() != der.size() || !std::equal(der.begin(), der.end(), data->der.begin())) {
-    size_t at = FirstDifference(der, data->der);
-    return MakeError(
-        ErrorCode::kBadValue,
-        "certificate is not canonical DER (re-encoding differs at byte " + std::to_string(at) + ")",
-        at);
-  }
-  if (X509_get_extension_flags(x509) & EXFLAG_INVALID) {
-    ossl::DrainErrors();
-    return MakeError(ErrorCode::kBadValue, "certificate has an invalid or repeated extension");
-  }
-
-  auto sha256 = Digest(EVP_sha256(), data->der);
-  auto sha1 = Digest(EVP_sha1(), data->der);
-  if (!sha256.ok()) return sha256.error();
-  if (!sha1.ok()) return sha1.error();
-  data->sha256 = std::move(sha256).value();
-  data->sha1 = std::move(sha1).value();
-
-  unsigned char* spki = nullptr;
-  int spki_len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x509), &spki);
-  if (spki_len <= 0) return ossl::CryptoError("i2d_X509_PUBKEY");
-  auto spki_sha1 = Digest(EVP_sha1(), ByteView(spki, static_cast<size_t>(spki_len)));
-  OPENSSL_free(spki);
-  if (!spki_sha1.ok()) return spki_sha1.error();
-  data->spki_sha1 = std::move(spki_sha1).value();
-
-  auto subject = NameToRfc4514(X509_get_subject_name(x509));
-  auto issuer = NameToRfc4514(X509_get_issuer_name(x509));
-  auto subject_der = NameDer(X509_get_subject_name(x509));
-  auto serial = SerialToHex(X509_get0_serialNumber(x509));
-  auto not_before = TimeToUnix(X509_get0_notBefore(x509), "notBefore");
-  auto not_after = TimeToUnix(X509_get0_notAfter(x509), "notAfter");
-  auto sans = ReadSubjectAltNames(x509);
-  if (!subject.ok()) return subject.error();
-  if (!issuer.ok()) return issuer.error();
-  if (!subject_der.ok()) return subject_der.error();
-  if (!serial.ok()) return serial.error();
-  if (!not_before.ok()) return not_before.error();
-  if (!not_after.ok()) return not_after.error();
-  if (!sans.ok()) return sans.error();
-  data->subject = std::move(subject).value();
-  data->issuer = std::move(issuer).value();
-  data->subject_der = std::move(subject_der).value();
-  data->serial_hex = std::move(serial).value();
-  data->not_before = *not_before;
-  data->not_after = *not_after;
-  data->sans = std::move(sans).value();
-  data->common_name = LastCommonName(X509_get_subject_name(x509));
-  data->version = static_cast<int>(X509_get_version(x509)) + 1;
+  IKEWOT_RETURN_IF_ERROR(DecodeFields(*parsed, data->der, &data->fields));
+  data->key_parts = {parsed->spki, parsed->key_algorithm, parsed->key_parameters, parsed->key_bits};
   return Certificate(std::move(data));
 }
 
@@ -277,35 +145,37 @@ Result<std::vector<Certificate>> Certificate::ParsePemChain(std::string_view pem
 
 const Bytes& Certificate::ToDer() const { return data_->der; }
 std::string Certificate::ToPem() const { return EncodePem("CERTIFICATE", data_->der); }
-const Bytes& Certificate::Sha256Fingerprint() const { return data_->sha256; }
-const Bytes& Certificate::Sha1() const { return data_->sha1; }
-const Bytes& Certificate::SubjectPublicKeyInfoSha1() const { return data_->spki_sha1; }
-const std::string& Certificate::Subject() const { return data_->subject; }
-const std::string& Certificate::Issuer() const { return data_->issuer; }
-const Bytes& Certificate::SubjectDer() const { return data_->subject_der; }
-const std::optional<std::string>& Certificate::CommonName() const { return data_->common_name; }
-const std::vector<SubjectAltName>& Certificate::SubjectAltNames() const { return data_->sans; }
-int64_t Certificate::NotBefore() const { return data_->not_before; }
-int64_t Certificate::NotAfter() const { return data_->not_after; }
-const std::string& Certificate::SerialHex() const { return data_->serial_hex; }
-int Certificate::version() const { return data_->version; }
-X509* Certificate::x509() const { return data_->x509.get(); }
+const Bytes& Certificate::Sha256Fingerprint() const { return data_->fields.sha256; }
+const Bytes& Certificate::Sha1() const { return data_->fields.sha1; }
+const Bytes& Certificate::SubjectPublicKeyInfoSha1() const { return data_->fields.spki_sha1; }
+const std::string& Certificate::Subject() const { return data_->fields.subject; }
+const std::string& Certificate::Issuer() const { return data_->fields.issuer; }
+const Bytes& Certificate::SubjectDer() const { return data_->fields.subject_der; }
+const std::optional<std::string>& Certificate::CommonName() const {
+  return data_->fields.common_name;
+}
+const std::vector<SubjectAltName>& Certificate::SubjectAltNames() const {
+  return data_->fields.sans;
+}
+int64_t Certificate::NotBefore() const { return data_->fields.not_before; }
+int64_t Certificate::NotAfter() const { return data_->fields.not_after; }
+const std::string& Certificate::SerialHex() const { return data_->fields.serial_hex; }
+int Certificate::version() const { return data_->fields.version; }
+
+X509* Certificate::x509() const {
+  std::call_once(data_->x509_once, [this] {
+    if (data_->x509) return;  // FromDer already asked OpenSSL
+    const unsigned char* cursor = data_->der.data();
+    data_->x509.reset(d2i_X509(nullptr, &cursor, static_cast<long>(data_->der.size())));
+    if (!data_->x509) ossl::DrainErrors();
+  });
+  return data_->x509.get();
+}
 
 Result<PublicKey> Certificate::public_key() const {
-  EVP_PKEY* pkey = X509_get_pubkey(data_->x509.get());  // a new reference
-  if (pkey == nullptr) {
-    ossl::DrainErrors();
-    ASN1_OBJECT* oid = nullptr;
-    char name[80] = "unknown algorithm";
-    if (X509_PUBKEY_get0_param(&oid, nullptr, nullptr, nullptr,
-                               X509_get_X509_PUBKEY(data_->x509.get())) == 1 &&
-        oid != nullptr && OBJ_obj2txt(name, sizeof(name), oid, 0) <= 0) {
-      std::snprintf(name, sizeof(name), "unknown algorithm");
-    }
-    return MakeError(ErrorCode::kUnsupported, std::string("certificate key (") + name +
-                                                  ") cannot be decoded or is not supported");
-  }
-  return PublicKey::FromPkey(ossl::PkeyPtr(pkey));
+  std::call_once(data_->key_once,
+                 [this] { data_->key = ImportSubjectPublicKey(data_->key_parts); });
+  return *data_->key;
 }
 
 Result<KeyType> Certificate::key_type() const {
@@ -315,14 +185,19 @@ Result<KeyType> Certificate::key_type() const {
 }
 
 bool Certificate::IsSelfSigned() const {
-  return (X509_get_extension_flags(data_->x509.get()) & EXFLAG_SI) != 0;
+  X509* x509 = this->x509();
+  return x509 != nullptr && (X509_get_extension_flags(x509) & EXFLAG_SI) != 0;
 }
 
 Status Certificate::VerifySelfSignature() const {
-  X509* x509 = data_->x509.get();
+  X509* x509 = this->x509();
+  if (x509 == nullptr) {
+    return MakeError(ErrorCode::kCryptoFailure, "OpenSSL cannot decode this certificate");
+  }
   if (!IsSelfSigned()) {
     return MakeError(ErrorCode::kBadValue, "certificate is not self-issued (issuer '" +
-                                               data_->issuer + "', subject '" + data_->subject +
+                                               data_->fields.issuer + "', subject '" +
+                                               data_->fields.subject +
                                                "', or its authority key id names another key)");
   }
   if (X509_get_extension_flags(x509) & EXFLAG_CRITICAL) {
@@ -357,15 +232,15 @@ Status Certificate::VerifySelfSignature() const {
 
 Status Certificate::CheckValidityAt(TimePoint now) const {
   int64_t t = now.UnixSeconds();
-  if (t < data_->not_before) {
+  if (t < data_->fields.not_before) {
     return MakeError(ErrorCode::kBadValue, "certificate is not valid before " +
-                                               FormatUnixTimeUtc(data_->not_before) + " (now " +
-                                               FormatUnixTimeUtc(t) + ")");
+                                               FormatUnixTimeUtc(data_->fields.not_before) +
+                                               " (now " + FormatUnixTimeUtc(t) + ")");
   }
-  if (t > data_->not_after) {
+  if (t > data_->fields.not_after) {
     return MakeError(ErrorCode::kBadValue, "certificate expired at " +
-                                               FormatUnixTimeUtc(data_->not_after) + " (now " +
-                                               FormatUnixTimeUtc(t) + ")");
+                                               FormatUnixTimeUtc(data_->fields.not_after) +
+                                               " (now " + FormatUnixTimeUtc(t) + ")");
   }
   return Status::Ok();
 }

@@ -16,6 +16,7 @@
 #include <sstream>
 
 #include "core/crypto/certificate.h"
+#include "core/crypto/certificate_openssl.h"
 #include "core/crypto/certificate_text.h"
 #include "core/crypto/identification.h"
 #include "core/crypto/random.h"
@@ -416,11 +417,15 @@ TEST(IdentityCertificateTest, UnknownCriticalExtensionIsRefusedInPlainAscii) {
   // The fuzzer's own input: a mangled keyUsage OID became an unknown critical extension.
   Bytes found = ReadFile(std::string(IKEWOT_TEST_DATA_DIR) +
                          "/../fuzz/regressions/certificate/nonascii-error-message.der");
+  // Its signatureAlgorithm no longer matches the tbsCertificate's, which our DER parser refuses
+  // (RFC 5280 §4.1.1.2) before anything looks at the extension; the OpenSSL path let it
+  // through to VerifySelfSignature. Either way the message must be plain ASCII.
   auto fuzzed = Certificate::FromDer(found);
-  ASSERT_TRUE(fuzzed.ok()) << fuzzed.error().ToString();
-  Status fuzzed_status = fuzzed->VerifySelfSignature();
-  ASSERT_FALSE(fuzzed_status.ok());
-  for (char c : fuzzed_status.error().message) EXPECT_TRUE(c >= 0x20 && c <= 0x7e);
+  ASSERT_FALSE(fuzzed.ok());
+  EXPECT_NE(fuzzed.error().message.find("signatureAlgorithm differs"), std::string::npos);
+  for (char c : fuzzed.error().message) EXPECT_TRUE(c >= 0x20 && c <= 0x7e);
+  auto reference = DecodeCertificateWithOpenSsl(found);
+  ASSERT_TRUE(reference.ok()) << reference.error().ToString();
 }
 
 TEST(IdentityCertificateTest, ValidityIsCheckedAtTheCallersTime) {
