@@ -14,6 +14,11 @@
 // one it needs is usually the oldest) and only then waits. With threads = 1 there are no workers
 // and Wait runs the work on the main thread.
 //
+// Waiting: a thread that runs out of work, or the main thread waiting for a worker's result,
+// spins for a short while (work comes every few tens of microseconds in a large run) before it
+// sleeps on a condition variable; a sleeping worker is only woken when there is one: a futex
+// wake per engine call cost ~25 % more CPU.
+//
 // PreparedCrypto is not thread-safe: the executor keeps one per thread and hands the running
 // thread's one to the work.
 //
@@ -21,6 +26,7 @@
 // applications (IkewotHelper::SetEngineExecutor), which keep it alive while they have work in it.
 #pragma once
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -48,7 +54,7 @@ class EngineExecutor {
     friend class EngineExecutor;
     enum class State { kQueued, kRunning, kDone };
     Work work_;
-    State state_ = State::kQueued;  // guarded by the executor's mutex
+    std::atomic<State> state_{State::kQueued};  // written under the executor's mutex
   };
 
   // `threads` >= 1 (0 is taken as 1): threads - 1 workers are started.
@@ -74,6 +80,9 @@ class EngineExecutor {
 
  private:
   void WorkerLoop(size_t index);
+  // Spins until `done` is true or about `microseconds` pass; whether it became true.
+  template <typename Predicate>
+  static bool SpinUntil(Predicate done, int microseconds);
   // Runs `ticket` (already marked running) with thread `index`'s PreparedCrypto and marks it
   // done. Called without the lock held.
   void Run(Ticket& ticket, size_t index);
@@ -83,7 +92,10 @@ class EngineExecutor {
   std::condition_variable work_available_;
   std::condition_variable work_done_;
   std::deque<std::shared_ptr<Ticket>> queue_;
-  bool stopping_ = false;
+  std::atomic<size_t> queued_{0};  // queue_.size(), readable without the lock
+  size_t sleeping_workers_ = 0;
+  bool main_sleeping_ = false;
+  std::atomic<bool> stopping_{false};
   uint64_t run_on_main_ = 0;
   uint64_t run_on_workers_ = 0;
   std::vector<std::thread> workers_;
