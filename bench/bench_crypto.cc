@@ -8,7 +8,9 @@
 #include <string>
 
 #include "core/crypto/aead.h"
+#include "core/crypto/certificate.h"
 #include "core/crypto/dh.h"
+#include "core/crypto/identity.h"
 #include "core/crypto/ikev2_keys.h"
 #include "core/crypto/mac.h"
 #include "core/crypto/prf.h"
@@ -175,6 +177,33 @@ void BM_PrfPlusIkeKeySet(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_PrfPlusIkeKeySet)->Unit(benchmark::kMicrosecond);
+
+// A peer's certificate at first contact: Certificate::FromDer plus the public key the AUTH
+// verification needs (what the engine does for every peer it has not met).
+void BM_CertificateFromDer(benchmark::State& state, KeyType type, bool with_key) {
+  DeterministicRng rng(7, AsBytes("bench_certificate"));
+  auto key = PrivateKey::Generate(type, rng);
+  if (!key.ok()) return AbortOnError(key.status(), state);
+  SelfSignedOptions options{"bench.example.org",
+                            {{SubjectAltName::Kind::kDns, "bench.example.org"}}};
+  auto cert = MakeSelfSigned(*key, options, TimePoint::FromUnixSeconds(1767225600), rng);
+  if (!cert.ok()) return AbortOnError(cert.status(), state);
+  const Bytes der = cert->ToDer();
+  for (auto _ : state) {
+    auto parsed = Certificate::FromDer(der);
+    if (!parsed.ok()) return AbortOnError(parsed.status(), state);
+    if (with_key) {
+      auto public_key = parsed->public_key();
+      if (!public_key.ok()) return AbortOnError(public_key.status(), state);
+      benchmark::DoNotOptimize(public_key->pkey());
+    }
+    benchmark::DoNotOptimize(parsed->Sha256Fingerprint().data());
+  }
+}
+BENCHMARK_CAPTURE(BM_CertificateFromDer, P256, KeyType::kEcdsaP256, false);
+BENCHMARK_CAPTURE(BM_CertificateFromDer, Ed25519, KeyType::kEd25519, false);
+BENCHMARK_CAPTURE(BM_CertificateFromDer, P256_WithKey, KeyType::kEcdsaP256, true);
+BENCHMARK_CAPTURE(BM_CertificateFromDer, Ed25519_WithKey, KeyType::kEd25519, true);
 
 }  // namespace
 }  // namespace ikewot::crypto

@@ -122,6 +122,10 @@ Status ReadElement(Reader& in, Element* out, std::string_view what) {
                      Named(what, " uses a high tag number form (identifier " + Hex2(tag) + ")"),
                      out->offset);
   }
+  if ((tag & 0xdf) == 0x00) {  // universal 0 is end-of-contents, only for indefinite lengths
+    return MakeError(ErrorCode::kBadValue, Named(what, " is an end-of-contents marker (not DER)"),
+                     out->offset);
+  }
   if (!in.ReadU8(&first)) return in.Fail(ErrorCode::kTruncated, Named(what, " has no length"));
   size_t length = first;
   if (first == 0x80) {

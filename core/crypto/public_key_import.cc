@@ -73,7 +73,7 @@ Result<ossl::PkeyPtr> FromData(const char* type, OSSL_PARAM* params, const char*
   return ossl::PkeyPtr(raw);
 }
 
-Result<ossl::PkeyPtr> EcFromPoint(const char* group_name, ByteView point) {
+Result<ossl::PkeyPtr> EcFromData(const char* group_name, ByteView point) {
   OSSL_PARAM params[] = {
       OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(group_name),
                                        0),
@@ -82,6 +82,51 @@ Result<ossl::PkeyPtr> EcFromPoint(const char* group_name, ByteView point) {
       OSSL_PARAM_construct_end(),
   };
   return FromData("EC", params, "EC");
+}
+
+// Domain parameters only (no key) of one named curve, or null if OpenSSL cannot build them.
+EVP_PKEY* MakeCurveParameters(const char* group_name) {
+  OSSL_PARAM params[] = {
+      OSSL_PARAM_construct_utf8_string(OSSL_PKEY_PARAM_GROUP_NAME, const_cast<char*>(group_name),
+                                       0),
+      OSSL_PARAM_construct_end(),
+  };
+  ossl::PkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_name(nullptr, "EC", nullptr));
+  EVP_PKEY* raw = nullptr;
+  if (!ctx || EVP_PKEY_fromdata_init(ctx.get()) != 1 ||
+      EVP_PKEY_fromdata(ctx.get(), &raw, EVP_PKEY_KEY_PARAMETERS, params) != 1) {
+    ossl::DrainErrors();
+    return nullptr;
+  }
+  return raw;
+}
+
+// The curve's parameters, built once per process and never modified afterwards (so shared
+// across threads): EVP_PKEY_fromdata would rebuild the EC_GROUP, Montgomery constants and a
+// modular inverse included, for every key, which was most of a P-256 key import.
+const EVP_PKEY* CurveParameters(std::string_view group_name) {
+  static EVP_PKEY* const kP256 = MakeCurveParameters("P-256");
+  static EVP_PKEY* const kP384 = MakeCurveParameters("P-384");
+  static EVP_PKEY* const kP521 = MakeCurveParameters("P-521");
+  if (group_name == "P-256") return kP256;
+  if (group_name == "P-384") return kP384;
+  if (group_name == "P-521") return kP521;
+  return nullptr;
+}
+
+// An EC public key on a named curve from its encoded point (SEC 1 §2.3.3; OpenSSL checks the
+// point is on the curve as it decodes it).
+Result<ossl::PkeyPtr> EcFromPoint(const char* group_name, ByteView point) {
+  const EVP_PKEY* parameters = CurveParameters(group_name);
+  if (parameters == nullptr) return EcFromData(group_name, point);
+  ossl::PkeyPtr key(EVP_PKEY_dup(const_cast<EVP_PKEY*>(parameters)));
+  if (!key) return ossl::CryptoError("EVP_PKEY_dup of the curve parameters");
+  if (EVP_PKEY_set1_encoded_public_key(key.get(), point.data(), point.size()) != 1) {
+    std::string why = ossl::DrainErrors();
+    return MakeError(ErrorCode::kInvalidPublicKey,
+                     "EC public key is not valid" + (why.empty() ? "" : ": " + why));
+  }
+  return key;
 }
 
 Result<ossl::PkeyPtr> RsaFromParts(const BIGNUM* n, const BIGNUM* e) {
