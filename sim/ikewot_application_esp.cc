@@ -111,6 +111,7 @@ Status IkewotApplication::SendEsp(const engine::Datagram& datagram) {
 }
 
 Status IkewotApplication::SendInnerPacket(const Bytes& peer_address, const Bytes& inner) {
+  SyncEngine();  // the node's store and rng are the engine call's until it has run
   Result<EspChannels::Outgoing> out = esp_.ProtectPacket(peer_address, inner, *rng_);
   if (!out.ok()) return out.error();
   Status sent = SendEsp(out->datagram);
@@ -126,6 +127,7 @@ Status IkewotApplication::SendInnerPacket(const Bytes& peer_address, const Bytes
 
 Status IkewotApplication::SendTraffic(const Bytes& peer_address, uint32_t packets,
                                       uint32_t payload_octets) {
+  SyncEngine();  // the node's store and rng are the engine call's until it has run
   uint64_t bytes = 0;
   for (uint32_t i = 0; i < packets; ++i) {
     Result<EspChannels::Outgoing> out = esp_.Protect(address_, peer_address, payload_octets, *rng_);

@@ -12,6 +12,7 @@
 namespace ikewot::sim {
 
 Status IkewotApplication::AcceptVerified(const Bytes& certificate_der) {
+  SyncEngine();  // the node's store and rng are the engine call's until it has run
   trust::AcceptOptions options;
   options.note = "verified by phone in the simulation";
   Result<trust::LocalEntry> entry = store_->AddLocal(certificate_der, options, Now());
@@ -30,6 +31,7 @@ void IkewotApplication::RecordVerification(uint32_t peer, bool ok, int64_t durat
 
 Result<IkewotApplication::Shared> IkewotApplication::Share(uint32_t depth,
                                                            const std::string& recipients) {
+  SyncEngine();  // the node's store and rng are the engine call's until it has run
   trust::ShareOptions options;
   options.depth = depth;
   Result<trust::ShareResult> result = store_->Share(*endorser_, options, Now());
@@ -49,6 +51,7 @@ Result<IkewotApplication::Shared> IkewotApplication::Share(uint32_t depth,
 
 Status IkewotApplication::Import(const Bytes& file, uint32_t from, const std::string& collection_id,
                                  const trust::Condition& condition) {
+  SyncEngine();  // the node's store and rng are the engine call's until it has run
   auto report_failure = [&](const Error& error) {
     Json fields = Json::MakeObject();
     fields.Set("from", from);
@@ -92,6 +95,7 @@ Status IkewotApplication::Import(const Bytes& file, uint32_t from, const std::st
 }
 
 Status IkewotApplication::SetCollectionEnabled(uint32_t from, bool enabled) {
+  SyncEngine();  // the node's store and rng are the engine call's until it has run
   const std::string name = StoreNameFor(from);
   Status status = store_->SetCollectionEnabled(name, enabled, Now());
   if (!status.ok()) return status;
