@@ -3,8 +3,10 @@
 // shared. Parsing is strict: the input must be exactly one canonical DER certificate, so the
 // SHA-256 fingerprint of what arrived on the wire is the fingerprint of what we show and store.
 //
-// Every field is decoded once in FromDer; the accessors are then plain reads. Strings from a
-// certificate are attacker-chosen: those returned here are escaped to printable ASCII.
+// FromDer parses with our own strict DER parser (certificate_der.h) and decodes every field
+// once; the accessors are then plain reads. The OpenSSL X509 object and the public key are built
+// on first use (thread-safe), since most callers need neither. Strings from a certificate are
+// attacker-chosen: those returned here are escaped to printable ASCII.
 #pragma once
 
 #include <cstdint>
@@ -95,6 +97,9 @@ class Certificate {
   // notBefore <= now <= notAfter, with `now` from the caller's clock (core never reads one).
   Status CheckValidityAt(TimePoint now) const;
 
+  // OpenSSL's object for this certificate (CMS, IsSelfSigned, VerifySelfSignature), decoded on
+  // first call. Null only if d2i_X509 refused what our parser accepted, which the differential
+  // test and fuzz target check never happens.
   X509* x509() const;
   friend bool operator==(const Certificate& a, const Certificate& b) {
     return a.ToDer() == b.ToDer();
