@@ -16,7 +16,6 @@ namespace {
 
 // An IKEv2 CERT payload carries at most 65535 - 5 octets of certificate.
 constexpr size_t kMaxCertificateDer = 65535;
-constexpr uint32_t kMinSignatureSecurityBits = 112;
 
 Result<Bytes> NameDer(const X509_NAME* name) {
   unsigned char* out = nullptr;
