@@ -24,6 +24,10 @@ std::string Named(std::string_view what, std::string_view rest) {
   return std::string(what) + std::string(rest);
 }
 
+Error ErrorAt(ErrorCode code, size_t offset, std::string_view what, const std::string& why) {
+  return MakeError(code, std::string(what) + ": " + why, offset);
+}
+
 bool IsDigits(ByteView text, size_t from, size_t count) {
   for (size_t i = from; i < from + count; ++i) {
     if (text[i] < '0' || text[i] > '9') return false;
@@ -41,6 +45,33 @@ int DaysInMonth(int64_t year, int month) {
   static constexpr int kDays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
   return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+// The contents of a UTCTime (2-digit year) or GeneralizedTime (4-digit year) element as RFC
+// 5280 §4.1.2.5 profiles them: seconds always present, "Z", no fractional seconds.
+Status TimeOf(const Element& element, size_t year_digits, int64_t* unix_seconds,
+              std::string_view what) {
+  ByteView text = element.contents.Rest();
+  if (text.size() != year_digits + 11 || !IsDigits(text, 0, year_digits + 10) ||
+      text.back() != 'Z') {
+    return element.contents.Fail(
+        ErrorCode::kBadValue,
+        Named(what, year_digits == 2 ? " must be UTCTime YYMMDDHHMMSSZ"
+                                     : " must be GeneralizedTime YYYYMMDDHHMMSSZ"));
+  }
+  int64_t year = Number(text, 0, year_digits);
+  if (year_digits == 2) year += year < 50 ? 2000 : 1900;  // RFC 5280 §4.1.2.5.1
+  const int month = Number(text, year_digits, 2);
+  const int day = Number(text, year_digits + 2, 2);
+  const int hour = Number(text, year_digits + 4, 2);
+  const int minute = Number(text, year_digits + 6, 2);
+  const int second = Number(text, year_digits + 8, 2);
+  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month) || hour > 23 ||
+      minute > 59 || second > 59) {
+    return element.contents.Fail(ErrorCode::kBadValue, Named(what, " is not a valid date"));
+  }
+  *unix_seconds = UnixSecondsFromCivil(year, month, day, hour, minute, second);
+  return Status::Ok();
 }
 
 // Content rules X.690 gives universal primitive types, for values inside ANY.
@@ -113,64 +144,73 @@ Status CheckAny(const Element& element, std::string_view what, int depth) {
 }  // namespace
 
 Status ReadElement(Reader& in, Element* out, std::string_view what) {
-  const ByteView start = in.Rest();
-  out->offset = in.offset();
-  uint8_t tag = 0, first = 0;
-  if (!in.ReadU8(&tag)) return in.Fail(ErrorCode::kTruncated, Named(what, " is missing"));
+  // Works on the remaining octets directly: this runs for every element of every certificate,
+  // also for each entry of an imported collection, so it avoids a call per octet.
+  const size_t start = in.offset();
+  const ByteView rest = in.Rest();
+  if (rest.empty()) {
+    return ErrorAt(ErrorCode::kTruncated, start, what, "input ends before the element");
+  }
+  const uint8_t tag = rest[0];
   if ((tag & 0x1f) == 0x1f) {
-    return MakeError(ErrorCode::kUnsupported,
-                     Named(what, " uses a high tag number form (identifier " + Hex2(tag) + ")"),
-                     out->offset);
+    return ErrorAt(ErrorCode::kUnsupported, start, what,
+                   "high-tag-number form (identifier " + Hex2(tag) + ") is not used here");
   }
   if ((tag & 0xdf) == 0x00) {  // universal 0 is end-of-contents, only for indefinite lengths
-    return MakeError(ErrorCode::kBadValue, Named(what, " is an end-of-contents marker (not DER)"),
-                     out->offset);
+    return ErrorAt(ErrorCode::kBadValue, start, what, "end-of-contents marker (not DER)");
   }
-  if (!in.ReadU8(&first)) return in.Fail(ErrorCode::kTruncated, Named(what, " has no length"));
+  if (rest.size() < 2) {
+    return ErrorAt(ErrorCode::kTruncated, start, what, "input ends inside the length octets");
+  }
+  const uint8_t first = rest[1];
+  size_t header = 2;
   size_t length = first;
   if (first == 0x80) {
-    return in.Fail(ErrorCode::kBadLength, Named(what, " has an indefinite length (not DER)"));
+    return ErrorAt(ErrorCode::kBadLength, start, what, "indefinite length is not DER");
   }
   if (first > 0x80) {
     const size_t count = first & 0x7f;
     if (count > kMaxLengthOctets) {
-      return in.Fail(ErrorCode::kBadLength,
-                     Named(what, " has a " + std::to_string(count) + "-octet length field"));
+      return ErrorAt(ErrorCode::kLimitExceeded, start, what,
+                     "length needs " + std::to_string(count) + " octets, at most 4 accepted");
+    }
+    if (rest.size() < 2 + count) {
+      return ErrorAt(ErrorCode::kTruncated, start, what, "input ends inside the length octets");
+    }
+    if (rest[2] == 0) {
+      return ErrorAt(ErrorCode::kBadLength, start, what, "length has a leading zero octet");
     }
     length = 0;
-    for (size_t i = 0; i < count; ++i) {
-      uint8_t octet = 0;
-      if (!in.ReadU8(&octet)) {
-        return in.Fail(ErrorCode::kTruncated, Named(what, " length is cut off"));
-      }
-      if (i == 0 && octet == 0) {
-        return in.Fail(ErrorCode::kBadLength, Named(what, " length has a leading zero octet"));
-      }
-      length = length << 8 | octet;
-    }
+    for (size_t i = 0; i < count; ++i) length = length << 8 | rest[2 + i];
     if (length < 0x80) {
-      return in.Fail(ErrorCode::kBadLength, Named(what, " uses the long form for a length of " +
-                                                            std::to_string(length) + " (not DER)"));
+      return ErrorAt(ErrorCode::kBadLength, start, what,
+                     "length " + std::to_string(length) + " must use the short form (not DER)");
     }
+    header += count;
   }
-  if (!in.ReadSub(length, &out->contents)) {
-    return in.Fail(ErrorCode::kTruncated,
-                   Named(what, " claims " + std::to_string(length) + " octets but only " +
-                                   std::to_string(in.remaining()) + " remain"));
+  if (rest.size() - header < length) {
+    return ErrorAt(ErrorCode::kTruncated, start, what,
+                   "element promises " + std::to_string(length) + " octets, only " +
+                       std::to_string(rest.size() - header) + " remain");
   }
   out->tag = tag;
-  out->encoding = start.first(start.size() - in.remaining());
+  out->offset = start;
+  out->encoding = rest.subspan(0, header + length);
+  out->contents = Reader(rest.subspan(header, length), start + header);
+  if (!in.Skip(header + length)) {
+    return ErrorAt(ErrorCode::kTruncated, start, what, "element runs past the input");
+  }
   return Status::Ok();
 }
 
 Status ReadTagged(Reader& in, uint8_t tag, Element* out, std::string_view what) {
-  const size_t at = in.offset();
-  IKEWOT_RETURN_IF_ERROR(ReadElement(in, out, what));
-  if (out->tag != tag) {
-    return MakeError(ErrorCode::kBadValue,
-                     Named(what, " must have tag " + Hex2(tag) + ", got " + Hex2(out->tag)), at);
+  // Checked before reading, so a wrong element costs no length decoding.
+  const ByteView rest = in.Rest();
+  if (!rest.empty() && rest[0] != tag) {
+    return ErrorAt(ErrorCode::kBadValue, in.offset(), what,
+                   "expected tag " + Hex2(tag) + ", got " + Hex2(rest[0]));
   }
-  return Status::Ok();
+  return ReadElement(in, out, what);
 }
 
 bool NextIs(const Reader& in, uint8_t tag) {
@@ -263,39 +303,17 @@ Status ReadWholeOctetBitString(Reader& in, ByteView* out, std::string_view what)
 Status ReadX509Time(Reader& in, int64_t* unix_seconds, std::string_view what) {
   Element element;
   IKEWOT_RETURN_IF_ERROR(ReadElement(in, &element, what));
-  ByteView text = element.contents.Rest();
-  size_t year_digits = 0;
-  if (element.tag == kUtcTime) {
-    year_digits = 2;
-  } else if (element.tag == kGeneralizedTime) {
-    year_digits = 4;
-  } else {
-    return MakeError(
-        ErrorCode::kBadValue,
-        Named(what, " must be UTCTime or GeneralizedTime, got tag " + Hex2(element.tag)),
-        element.offset);
-  }
-  // RFC 5280 §4.1.2.5.1/2: seconds always present, "Z", no fractional seconds.
-  if (text.size() != year_digits + 11 || !IsDigits(text, 0, year_digits + 10) ||
-      text.back() != 'Z') {
-    return element.contents.Fail(
-        ErrorCode::kBadValue,
-        Named(what, year_digits == 2 ? " must be UTCTime YYMMDDHHMMSSZ"
-                                     : " must be GeneralizedTime YYYYMMDDHHMMSSZ"));
-  }
-  int64_t year = Number(text, 0, year_digits);
-  if (year_digits == 2) year += year < 50 ? 2000 : 1900;  // RFC 5280 §4.1.2.5.1
-  const int month = Number(text, year_digits, 2);
-  const int day = Number(text, year_digits + 2, 2);
-  const int hour = Number(text, year_digits + 4, 2);
-  const int minute = Number(text, year_digits + 6, 2);
-  const int second = Number(text, year_digits + 8, 2);
-  if (month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month) || hour > 23 ||
-      minute > 59 || second > 59) {
-    return element.contents.Fail(ErrorCode::kBadValue, Named(what, " is not a valid date"));
-  }
-  *unix_seconds = UnixSecondsFromCivil(year, month, day, hour, minute, second);
-  return Status::Ok();
+  if (element.tag == kUtcTime) return TimeOf(element, 2, unix_seconds, what);
+  if (element.tag == kGeneralizedTime) return TimeOf(element, 4, unix_seconds, what);
+  return MakeError(ErrorCode::kBadValue,
+                   Named(what, " must be UTCTime or GeneralizedTime, got tag " + Hex2(element.tag)),
+                   element.offset);
+}
+
+Status ReadGeneralizedTime(Reader& in, int64_t* unix_seconds, std::string_view what, uint8_t tag) {
+  Element element;
+  IKEWOT_RETURN_IF_ERROR(ReadTagged(in, tag, &element, what));
+  return TimeOf(element, 4, unix_seconds, what);
 }
 
 Status ReadAny(Reader& in, Element* out, std::string_view what) {

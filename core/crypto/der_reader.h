@@ -1,4 +1,6 @@
-// Strict DER reading for the certificate parser (X.690 §8 and §10), on top of ikewot::Reader.
+// Strict DER reading (X.690 §8 and §10) on top of ikewot::Reader: the one DER reader of the
+// core, for the certificate parser and the trust code's collection files (core/trust/der.h adds
+// what only the trust code reads).
 //
 // Only the distinguished encoding is accepted: low-tag-number identifiers, definite lengths in
 // their shortest form, primitive encodings of strings. Each element's contents become a
@@ -24,6 +26,8 @@ inline constexpr uint8_t kNull = 0x05;
 inline constexpr uint8_t kOid = 0x06;
 inline constexpr uint8_t kEnumerated = 0x0a;
 inline constexpr uint8_t kUtf8String = 0x0c;
+inline constexpr uint8_t kPrintableString = 0x13;
+inline constexpr uint8_t kT61String = 0x14;
 inline constexpr uint8_t kIa5String = 0x16;
 inline constexpr uint8_t kUtcTime = 0x17;
 inline constexpr uint8_t kGeneralizedTime = 0x18;
@@ -65,6 +69,10 @@ bool NextIs(const Reader& in, uint8_t tag);
 // UTCTime or GeneralizedTime as RFC 5280 §4.1.2.5 profiles them ("YYMMDDHHMMSSZ",
 // "YYYYMMDDHHMMSSZ"), as Unix seconds.
 [[nodiscard]] Status ReadX509Time(Reader& in, int64_t* unix_seconds, std::string_view what);
+// GeneralizedTime "YYYYMMDDHHMMSSZ" (the RFC 5280 §4.1.2.5.2 profile) as Unix seconds; `tag`
+// replaces the universal tag for an IMPLICIT [n] field.
+[[nodiscard]] Status ReadGeneralizedTime(Reader& in, int64_t* unix_seconds, std::string_view what,
+                                         uint8_t tag = kGeneralizedTime);
 // A value of type ANY: one element, checked recursively for DER (primitive universal types get
 // their X.690 content rules; constructed elements must hold well-formed elements).
 [[nodiscard]] Status ReadAny(Reader& in, Element* out, std::string_view what);

@@ -43,35 +43,6 @@ bool CivilToUnix(int64_t year, int64_t month, int64_t day, int64_t hour, int64_t
   return true;
 }
 
-// "YYYYMMDDHHMMSSZ" (4-digit year) or "YYMMDDHHMMSSZ" (2-digit year, RFC 5280 window).
-bool ParseTimeText(std::string_view s, bool four_digit_year, int64_t* out) {
-  const size_t year_digits = four_digit_year ? 4 : 2;
-  if (s.size() != year_digits + 11 || s.back() != 'Z') return false;
-  int64_t year, month, day, hour, minute, second;
-  if (!Digits(s, 0, year_digits, &year) || !Digits(s, year_digits, 2, &month) ||
-      !Digits(s, year_digits + 2, 2, &day) || !Digits(s, year_digits + 4, 2, &hour) ||
-      !Digits(s, year_digits + 6, 2, &minute) || !Digits(s, year_digits + 8, 2, &second)) {
-    return false;
-  }
-  if (!four_digit_year) year += year >= 50 ? 1900 : 2000;
-  return CivilToUnix(year, month, day, hour, minute, second, out);
-}
-
-Status ReadTime(Reader& in, uint8_t tag, bool four_digit_year, int64_t* out,
-                std::string_view what) {
-  Element e;
-  IKEWOT_RETURN_IF_ERROR(ReadTagged(in, tag, &e, what));
-  ByteView text = e.contents.Rest();
-  std::string_view s(reinterpret_cast<const char*>(text.data()), text.size());
-  if (!ParseTimeText(s, four_digit_year, out)) {
-    return ErrorAt(ErrorCode::kBadValue, e.offset, what,
-                   std::string("time must be ") +
-                       (four_digit_year ? "YYYYMMDDHHMMSSZ" : "YYMMDDHHMMSSZ") +
-                       " with valid fields, got \"" + std::string(s.substr(0, 32)) + "\"");
-  }
-  return Status::Ok();
-}
-
 Status CheckShapeRec(Reader in, size_t depth, size_t max_depth, size_t* budget,
                      std::string_view what) {
   while (!in.empty()) {
@@ -105,77 +76,6 @@ Status CheckShapeRec(Reader in, size_t depth, size_t max_depth, size_t* budget,
 
 }  // namespace
 
-Status ReadElement(Reader& in, Element* out, std::string_view what) {
-  // Works on the remaining bytes directly: this runs for every element of every certificate
-  // in an imported collection, so it avoids a call per octet.
-  const size_t start = in.offset();
-  const ByteView rest = in.Rest();
-  if (rest.empty()) {
-    return ErrorAt(ErrorCode::kTruncated, start, what, "input ends before the element");
-  }
-  const uint8_t tag = rest[0];
-  if ((tag & 0x1f) == 0x1f) {
-    return ErrorAt(ErrorCode::kUnsupported, start, what, "high-tag-number form is not used here");
-  }
-  if (rest.size() < 2) {
-    return ErrorAt(ErrorCode::kTruncated, start, what, "input ends inside the length octets");
-  }
-  const uint8_t first = rest[1];
-  size_t header = 2;
-  size_t length = first;
-  if (first == 0x80) {
-    return ErrorAt(ErrorCode::kBadLength, start, what, "indefinite length is not DER");
-  }
-  if (first > 0x80) {
-    const size_t count = first & 0x7f;
-    if (count > 4) {
-      return ErrorAt(ErrorCode::kLimitExceeded, start, what,
-                     "length needs " + std::to_string(count) + " octets, at most 4 accepted");
-    }
-    if (rest.size() < 2 + count) {
-      return ErrorAt(ErrorCode::kTruncated, start, what, "input ends inside the length octets");
-    }
-    if (rest[2] == 0) {
-      return ErrorAt(ErrorCode::kBadLength, start, what, "length has a leading zero octet");
-    }
-    length = 0;
-    for (size_t i = 0; i < count; ++i) length = length << 8 | rest[2 + i];
-    if (length < 0x80) {
-      return ErrorAt(ErrorCode::kBadLength, start, what,
-                     "length " + std::to_string(length) + " must use the short form");
-    }
-    header += count;
-  }
-  if (rest.size() - header < length) {
-    return ErrorAt(ErrorCode::kTruncated, start, what,
-                   "element promises " + std::to_string(length) + " octets, only " +
-                       std::to_string(rest.size() - header) + " remain");
-  }
-  out->tag = tag;
-  out->offset = start;
-  out->encoding = rest.subspan(0, header + length);
-  out->contents = Reader(rest.subspan(header, length), start + header);
-  if (!in.Skip(header + length)) {
-    return ErrorAt(ErrorCode::kTruncated, start, what, "element runs past the input");
-  }
-  return Status::Ok();
-}
-
-Status ReadTagged(Reader& in, uint8_t tag, Element* out, std::string_view what) {
-  const ByteView rest = in.Rest();
-  if (!rest.empty() && rest[0] != tag) {
-    char buf[64];
-    std::snprintf(buf, sizeof(buf), "expected tag 0x%02x, got 0x%02x", tag, rest[0]);
-    return ErrorAt(ErrorCode::kBadValue, in.offset(), what, buf);
-  }
-  return ReadElement(in, out, what);
-}
-
-bool NextIs(const Reader& in, uint8_t tag) {
-  const ByteView rest = in.Rest();
-  return !rest.empty() && rest[0] == tag;
-}
-
 Status ReadUint63(Reader& in, uint64_t* out, std::string_view what) {
   Element e;
   IKEWOT_RETURN_IF_ERROR(ReadTagged(in, kInteger, &e, what));
@@ -202,17 +102,6 @@ Status ReadOctetString(Reader& in, ByteView* out, std::string_view what) {
   return Status::Ok();
 }
 
-Status ReadOid(Reader& in, ByteView* out, std::string_view what) {
-  Element e;
-  IKEWOT_RETURN_IF_ERROR(ReadTagged(in, kOid, &e, what));
-  ByteView v = e.contents.Rest();
-  if (v.empty() || (v.back() & 0x80)) {
-    return ErrorAt(ErrorCode::kBadValue, e.offset, what, "malformed OBJECT IDENTIFIER");
-  }
-  *out = v;
-  return Status::Ok();
-}
-
 Status ReadUtf8(Reader& in, std::string* out, size_t max_bytes, std::string_view what) {
   Element e;
   IKEWOT_RETURN_IF_ERROR(ReadTagged(in, kUtf8String, &e, what));
@@ -226,29 +115,6 @@ Status ReadUtf8(Reader& in, std::string* out, size_t max_bytes, std::string_view
   if (!IsValidUtf8(s)) return ErrorAt(ErrorCode::kBadValue, e.offset, what, "invalid UTF-8");
   *out = std::move(s);
   return Status::Ok();
-}
-
-Status ReadBitStringBytes(Reader& in, ByteView* out, std::string_view what) {
-  Element e;
-  IKEWOT_RETURN_IF_ERROR(ReadTagged(in, kBitString, &e, what));
-  uint8_t unused;
-  if (!e.contents.ReadU8(&unused)) {
-    return ErrorAt(ErrorCode::kBadLength, e.offset, what, "BIT STRING has no octets");
-  }
-  if (unused != 0) {
-    return ErrorAt(ErrorCode::kBadValue, e.offset, what, "BIT STRING must have no unused bits");
-  }
-  *out = e.contents.Rest();
-  return Status::Ok();
-}
-
-Status ReadGeneralizedTime(Reader& in, int64_t* unix_seconds, std::string_view what, uint8_t tag) {
-  return ReadTime(in, tag, true, unix_seconds, what);
-}
-
-Status ReadX509Time(Reader& in, int64_t* unix_seconds, std::string_view what) {
-  if (NextIs(in, kUtcTime)) return ReadTime(in, kUtcTime, false, unix_seconds, what);
-  return ReadTime(in, kGeneralizedTime, true, unix_seconds, what);
 }
 
 Result<int64_t> ParseUnixTime(std::string_view text) {

@@ -305,7 +305,7 @@ TEST(CertificateDerTest, ParserRefusesNonDerForms) {
   auto refused = ParseCertificateDer(indefinite);
   ASSERT_FALSE(refused.ok());
   EXPECT_NE(refused.error().message.find("indefinite"), std::string::npos);
-  EXPECT_EQ(refused.error().offset, 2u);  // just after the length octet
+  EXPECT_EQ(refused.error().offset, 0u);  // the element's identifier octet
   // The parsed views cover the input: tbs inside the certificate, the SPKI inside the tbs.
   auto parsed = ParseCertificateDer(der);
   ASSERT_TRUE(parsed.ok());
