@@ -3,7 +3,9 @@
 #include <openssl/evp.h>
 
 #include <algorithm>
-#include <cstdio>
+#include <charconv>
+#include <optional>
+#include <string_view>
 
 #include "core/crypto/identification.h"
 #include "core/trust/address.h"
@@ -13,30 +15,54 @@
 namespace ikewot::trust {
 namespace {
 
-struct AttributeName {
-  Bytes oid;
-  const char* name;
-};
-
-// RFC 4514 §3 short names, plus the ones OpenSSL prints for common attributes.
-const std::vector<AttributeName>& KnownAttributes() {
-  static const std::vector<AttributeName> kNames = {
-      {{0x55, 0x04, 0x03}, "CN"},
-      {{0x55, 0x04, 0x06}, "C"},
-      {{0x55, 0x04, 0x07}, "L"},
-      {{0x55, 0x04, 0x08}, "ST"},
-      {{0x55, 0x04, 0x09}, "STREET"},
-      {{0x55, 0x04, 0x0a}, "O"},
-      {{0x55, 0x04, 0x0b}, "OU"},
-      {{0x55, 0x04, 0x05}, "serialNumber"},
-      {{0x55, 0x04, 0x0c}, "title"},
-      {{0x55, 0x04, 0x04}, "SN"},
-      {{0x55, 0x04, 0x2a}, "GN"},
-      {{0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01}, "emailAddress"},
-      {{0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, 0x19}, "DC"},
-      {{0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, 0x01}, "UID"},
-  };
-  return kNames;
+// RFC 4514 §3 short names, plus the ones OpenSSL prints for common attributes; nullptr for
+// any other attribute type (shown as its dotted OID).
+const char* KnownAttributeName(ByteView oid) {
+  static constexpr uint8_t kPkcs9Email[] = {0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x09, 0x01};
+  static constexpr uint8_t kPilotPrefix[] = {0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01};
+  if (oid.size() == 3 && oid[0] == 0x55 && oid[1] == 0x04) {  // 2.5.4.x (X.520)
+    switch (oid[2]) {
+      case 0x03:
+        return "CN";
+      case 0x06:
+        return "C";
+      case 0x07:
+        return "L";
+      case 0x08:
+        return "ST";
+      case 0x09:
+        return "STREET";
+      case 0x0a:
+        return "O";
+      case 0x0b:
+        return "OU";
+      case 0x05:
+        return "serialNumber";
+      case 0x0c:
+        return "title";
+      case 0x04:
+        return "SN";
+      case 0x2a:
+        return "GN";
+      default:
+        return nullptr;
+    }
+  }
+  if (oid.size() == sizeof(kPkcs9Email) && std::equal(oid.begin(), oid.end(), kPkcs9Email)) {
+    return "emailAddress";
+  }
+  if (oid.size() == sizeof(kPilotPrefix) + 1 &&
+      std::equal(kPilotPrefix, kPilotPrefix + sizeof(kPilotPrefix), oid.begin())) {
+    switch (oid.back()) {  // 0.9.2342.19200300.100.1.x (RFC 4519)
+      case 0x19:
+        return "DC";
+      case 0x01:
+        return "UID";
+      default:
+        return nullptr;
+    }
+  }
+  return nullptr;
 }
 
 constexpr uint8_t kOidCommonName[] = {0x55, 0x04, 0x03};
@@ -46,9 +72,14 @@ bool SameBytes(ByteView a, ByteView b) {
   return std::equal(a.begin(), a.end(), b.begin(), b.end());
 }
 
-// Dotted decimal of an OID's contents (arcs above 2^56 are refused).
-Result<std::string> OidText(ByteView oid, size_t offset) {
-  std::string out;
+void AppendNumber(uint64_t value, std::string* out) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof(digits), value).ptr;
+  out->append(digits, end);
+}
+
+// Appends the dotted decimal of an OID's contents (arcs above 2^56 are refused).
+Status AppendOidText(ByteView oid, size_t offset, std::string* out) {
   uint64_t value = 0;
   bool first = true;
   for (uint8_t b : oid) {
@@ -59,14 +90,17 @@ Result<std::string> OidText(ByteView oid, size_t offset) {
     if (b & 0x80) continue;
     if (first) {
       const uint64_t top = value < 40 ? 0 : value < 80 ? 1 : 2;
-      out = std::to_string(top) + "." + std::to_string(value - top * 40);
+      AppendNumber(top, out);
+      out->push_back('.');
+      AppendNumber(value - top * 40, out);
       first = false;
     } else {
-      out += "." + std::to_string(value);
+      out->push_back('.');
+      AppendNumber(value, out);
     }
     value = 0;
   }
-  return out;
+  return Status::Ok();
 }
 
 void AppendUtf8(uint32_t cp, std::string* out) {
@@ -87,69 +121,80 @@ void AppendUtf8(uint32_t cp, std::string* out) {
   }
 }
 
-// Decodes a directory string to UTF-8; false for non-string types or bad encodings.
-bool DirectoryStringToUtf8(uint8_t tag, ByteView v, std::string* out) {
-  out->clear();
+// The UTF-8 text of a directory string, as a view of the certificate when it is stored as
+// UTF-8 already, else decoded into `scratch`; nullopt for non-string types or bad encodings.
+std::optional<std::string_view> DirectoryStringUtf8(uint8_t tag, ByteView v, std::string* scratch) {
   switch (tag) {
     case der::kUtf8String:
     case der::kPrintableString:
-    case der::kIa5String:
-      out->assign(reinterpret_cast<const char*>(v.data()), v.size());
-      return der::IsValidUtf8(*out);
+    case der::kIa5String: {
+      const std::string_view text(reinterpret_cast<const char*>(v.data()), v.size());
+      if (!der::IsValidUtf8(text)) return std::nullopt;
+      return text;
+    }
     case der::kT61String:  // treated as Latin-1, as OpenSSL and most software do
-      for (uint8_t b : v) AppendUtf8(b, out);
-      return true;
+      scratch->clear();
+      for (uint8_t b : v) AppendUtf8(b, scratch);
+      return *scratch;
     case der::kBmpString:
-      if (v.size() % 2) return false;
+      if (v.size() % 2) return std::nullopt;
+      scratch->clear();
       for (size_t i = 0; i < v.size(); i += 2) {
         const uint32_t cp = static_cast<uint32_t>(v[i] << 8 | v[i + 1]);
-        if (cp >= 0xd800 && cp <= 0xdfff) return false;
-        AppendUtf8(cp, out);
+        if (cp >= 0xd800 && cp <= 0xdfff) return std::nullopt;
+        AppendUtf8(cp, scratch);
       }
-      return true;
+      return *scratch;
     case der::kUniversalString:
-      if (v.size() % 4) return false;
+      if (v.size() % 4) return std::nullopt;
+      scratch->clear();
       for (size_t i = 0; i < v.size(); i += 4) {
         const uint32_t cp = static_cast<uint32_t>(v[i]) << 24 |
                             static_cast<uint32_t>(v[i + 1]) << 16 |
                             static_cast<uint32_t>(v[i + 2]) << 8 | v[i + 3];
-        if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return false;
-        AppendUtf8(cp, out);
+        if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) return std::nullopt;
+        AppendUtf8(cp, scratch);
       }
-      return true;
+      return *scratch;
     default:
-      return false;
+      return std::nullopt;
   }
 }
 
-// RFC 4514 §2.4 escaping of an attribute value.
-std::string EscapeValue(const std::string& v) {
-  std::string out;
+// Appends an attribute value with RFC 4514 §2.4 escaping.
+void AppendEscapedValue(std::string_view v, std::string* out) {
   for (size_t i = 0; i < v.size(); ++i) {
     const char c = v[i];
     const bool special = c == ',' || c == '+' || c == '"' || c == '\\' || c == '<' || c == '>' ||
                          c == ';' || c == '=';
     const bool edge = (i == 0 && (c == ' ' || c == '#')) || (i + 1 == v.size() && c == ' ');
     if (c == '\0') {
-      out += "\\00";
+      out->append("\\00");
     } else if (special || edge) {
-      out += '\\';
-      out += c;
+      out->push_back('\\');
+      out->push_back(c);
     } else {
-      out += c;
+      out->push_back(c);
     }
   }
-  return out;
 }
 
-struct NameParts {
-  std::string text;
-  std::string common_name;
-};
+void AppendHex(ByteView data, std::string* out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (uint8_t b : data) {
+    out->push_back(kHex[b >> 4]);
+    out->push_back(kHex[b & 0x0f]);
+  }
+}
 
-Result<NameParts> ParseName(const der::Element& name) {
-  std::vector<std::string> rdns;
-  NameParts parts;
+// Reads a Name (RFC 5280 §4.1.2.4) and writes its RFC 4514 text -- RDNs last-to-first,
+// multi-valued RDNs joined with '+' -- and its first commonName. The RDNs are formatted in
+// wire order into one buffer and then joined in reverse, so a name costs a few allocations
+// rather than several per attribute.
+Status ParseName(const der::Element& name, std::string* text, std::string* common_name) {
+  std::string forward;  // the RDNs' texts in wire order, back to back
+  std::vector<size_t> rdn_ends;
+  std::string scratch;
   Reader in = name.contents;
   while (!in.empty()) {
     der::Element rdn;
@@ -157,7 +202,7 @@ Result<NameParts> ParseName(const der::Element& name) {
     if (rdn.contents.empty()) {
       return MakeError(ErrorCode::kBadValue, "empty RelativeDistinguishedName", rdn.offset);
     }
-    std::string rdn_text;
+    const size_t rdn_start = forward.size();
     while (!rdn.contents.empty()) {
       der::Element atv, value;
       ByteView oid;
@@ -166,34 +211,38 @@ Result<NameParts> ParseName(const der::Element& name) {
       IKEWOT_RETURN_IF_ERROR(der::ReadOid(atv.contents, &oid, "attribute type"));
       IKEWOT_RETURN_IF_ERROR(der::ReadElement(atv.contents, &value, "attribute value"));
       IKEWOT_RETURN_IF_ERROR(atv.contents.ExpectEmpty("AttributeTypeAndValue"));
-      std::string type;
-      for (const AttributeName& known : KnownAttributes()) {
-        if (SameBytes(known.oid, oid)) type = known.name;
+      if (forward.size() != rdn_start) forward.push_back('+');
+      if (const char* type = KnownAttributeName(oid)) {
+        forward.append(type);
+      } else {
+        IKEWOT_RETURN_IF_ERROR(AppendOidText(oid, atv.offset, &forward));
       }
-      if (type.empty()) {
-        auto dotted = OidText(oid, atv.offset);
-        if (!dotted.ok()) return dotted.error();
-        type = *dotted;
-      }
-      std::string decoded, shown;
-      if (DirectoryStringToUtf8(value.tag, value.contents.Rest(), &decoded)) {
-        shown = EscapeValue(decoded);
-        if (parts.common_name.empty() && SameBytes(oid, kOidCommonName)) {
-          parts.common_name = decoded;
+      forward.push_back('=');
+      const auto decoded = DirectoryStringUtf8(value.tag, value.contents.Rest(), &scratch);
+      if (decoded) {
+        AppendEscapedValue(*decoded, &forward);
+        if (common_name->empty() && SameBytes(oid, kOidCommonName)) {
+          common_name->assign(*decoded);
         }
       } else {
-        shown = "#" + ToHex(value.encoding);  // RFC 4514 §2.4 hex form
+        forward.push_back('#');  // RFC 4514 §2.4 hex form
+        AppendHex(value.encoding, &forward);
       }
-      if (!rdn_text.empty()) rdn_text += '+';
-      rdn_text += type + "=" + shown;
     }
-    rdns.push_back(std::move(rdn_text));
+    rdn_ends.push_back(forward.size());
   }
-  for (auto it = rdns.rbegin(); it != rdns.rend(); ++it) {
-    if (!parts.text.empty()) parts.text += ',';
-    parts.text += *it;
+  text->clear();
+  if (rdn_ends.size() <= 1) {
+    *text = std::move(forward);
+    return Status::Ok();
   }
-  return parts;
+  text->reserve(forward.size() + rdn_ends.size());
+  for (size_t i = rdn_ends.size(); i-- > 0;) {
+    const size_t begin = i == 0 ? 0 : rdn_ends[i - 1];
+    if (!text->empty()) text->push_back(',');
+    text->append(forward, begin, rdn_ends[i] - begin);
+  }
+  return Status::Ok();
 }
 
 // GeneralNames (RFC 5280 §4.2.1.6): rfc822Name [1], dNSName [2], URI [6], iPAddress [7].
@@ -205,17 +254,17 @@ Status CollectSans(Reader in, std::vector<std::string>* identities) {
     der::Element gn;
     IKEWOT_RETURN_IF_ERROR(der::ReadElement(names.contents, &gn, "GeneralName"));
     ByteView v = gn.contents.Rest();
-    const std::string text(reinterpret_cast<const char*>(v.data()), v.size());
+    const std::string_view text(reinterpret_cast<const char*>(v.data()), v.size());
     Result<std::string> id = MakeError(ErrorCode::kUnsupported, "");
     switch (gn.tag) {
       case der::ContextPrimitive(1):
-        id = CanonicalIdentity("email:" + text);
+        id = CanonicalIdentityOf("email", text);
         break;
       case der::ContextPrimitive(2):
-        id = CanonicalIdentity("dns:" + text);
+        id = CanonicalIdentityOf("dns", text);
         break;
       case der::ContextPrimitive(6):
-        id = CanonicalIdentity("uri:" + text);
+        id = CanonicalIdentityOf("uri", text);
         break;
       case der::ContextPrimitive(7): {
         auto a = IpAddress::FromBytes(v);
@@ -227,7 +276,7 @@ Status CollectSans(Reader in, std::vector<std::string>* identities) {
         continue;  // otherName, directoryName, ... carry no identity we match on
     }
     // A SAN we cannot canonicalize cannot be matched; skipping it loses nothing.
-    if (id.ok()) identities->push_back(*id);
+    if (id.ok()) identities->push_back(std::move(*id));
   }
   return Status::Ok();
 }
@@ -296,9 +345,9 @@ Result<std::string> FormatDistinguishedName(ByteView name_der) {
   der::Element name;
   IKEWOT_RETURN_IF_ERROR(der::ReadTagged(in, der::kSequence, &name, "Name"));
   IKEWOT_RETURN_IF_ERROR(in.ExpectEmpty("Name"));
-  auto parts = ParseName(name);
-  if (!parts.ok()) return parts.error();
-  return parts->text;
+  std::string text, common_name;
+  IKEWOT_RETURN_IF_ERROR(ParseName(name, &text, &common_name));
+  return text;
 }
 
 Result<CertSummary> SummarizeCertificate(ByteView der, ByteView known_fingerprint) {
@@ -331,17 +380,15 @@ Result<CertSummary> SummarizeCertificate(ByteView der, ByteView known_fingerprin
       IKEWOT_RETURN_IF_ERROR(der::ReadElement(tbs.contents, &field, "uniqueIdentifier"));
     }
   }
-  auto name = ParseName(subject);
-  if (!name.ok()) return name.error();
-  s.subject = name->text;
-  s.common_name = name->common_name;
+  IKEWOT_RETURN_IF_ERROR(ParseName(subject, &s.subject, &s.common_name));
+  s.identities.reserve(4);
   if (!s.common_name.empty()) {
-    auto cn = CanonicalIdentity("cn:" + s.common_name);
-    if (cn.ok()) s.identities.push_back(*cn);
+    auto cn = CanonicalIdentityOf("cn", s.common_name);
+    if (cn.ok()) s.identities.push_back(std::move(*cn));
   }
   if (!s.subject.empty()) {
-    auto dn = CanonicalIdentity("dn:" + s.subject);
-    if (dn.ok()) s.identities.push_back(*dn);
+    auto dn = CanonicalIdentityOf("dn", s.subject);
+    if (dn.ok()) s.identities.push_back(std::move(*dn));
   }
   if (der::NextIs(tbs.contents, der::ContextConstructed(3))) {
     IKEWOT_RETURN_IF_ERROR(der::ReadElement(tbs.contents, &field, "extensions"));

@@ -59,7 +59,64 @@ Result<std::string> CanonicalEmail(std::string_view value) {
   return std::string(value.substr(0, at + 1)) + *domain;
 }
 
+// Appends the canonical DNS name (CanonicalDns) of `value` to `out`; false where
+// CanonicalDns would fail.
+bool AppendCanonicalDns(std::string_view value, std::string* out) {
+  if (!value.empty() && value.back() == '.') value.remove_suffix(1);
+  if (value.empty() || value.size() > 253) return false;
+  for (char c : value) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+                    c == '_' || c == '*';
+    if (!ok) return false;
+    out->push_back(c);
+  }
+  return true;
+}
+
+// CanonicalIdentity's result for the kinds a certificate names (cn, dn, dns, email, uri) built
+// in one string; false whenever CanonicalIdentity would not succeed (or for another kind).
+bool FastCanonicalIdentity(std::string_view kind, std::string_view value, std::string* out) {
+  if (kind.size() + 1 + value.size() > kMaxIdentityBytes || value.empty() ||
+      HasControlCharacters(value) || !der::IsValidUtf8(value)) {
+    return false;
+  }
+  out->reserve(kind.size() + 1 + value.size());
+  out->append(kind);
+  out->push_back(':');
+  if (kind == "cn") {
+    for (char c : value) {
+      out->push_back(c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c);
+    }
+    return true;
+  }
+  if (kind == "dn" || kind == "uri") {
+    out->append(value);
+    return true;
+  }
+  if (kind == "dns") return AppendCanonicalDns(value, out);
+  if (kind == "email") {
+    const size_t at = value.rfind('@');
+    if (at == std::string_view::npos || at + 1 == value.size()) return false;
+    out->append(value.substr(0, at + 1));
+    return AppendCanonicalDns(value.substr(at + 1), out);
+  }
+  return false;
+}
+
 }  // namespace
+
+Result<std::string> CanonicalIdentityOf(std::string_view kind, std::string_view value) {
+  std::string out;
+  if (FastCanonicalIdentity(kind, value, &out)) return out;
+  // Anything unusual takes the general path, which also words the error.
+  std::string text;
+  text.reserve(kind.size() + 1 + value.size());
+  text.append(kind);
+  text.push_back(':');
+  text.append(value);
+  return CanonicalIdentity(text);
+}
 
 Result<std::string> CanonicalIdentity(std::string_view text) {
   if (text.size() > kMaxIdentityBytes) return BadIdentity(text, "longer than 1024 octets");

@@ -24,6 +24,10 @@ inline constexpr size_t kMaxIdentityBytes = 1024;
 
 // Canonicalizes "kind:value"; refuses unknown kinds, empty values and malformed addresses.
 Result<std::string> CanonicalIdentity(std::string_view text);
+// The same as CanonicalIdentity(kind + ":" + value) -- result and error alike -- without
+// building that string first: summarizing every certificate of an imported collection makes
+// several identities per entry. `kind` is spelled as CanonicalIdentity would accept it.
+Result<std::string> CanonicalIdentityOf(std::string_view kind, std::string_view value);
 std::string_view IdentityKind(std::string_view canonical);   // "dns"
 std::string_view IdentityValue(std::string_view canonical);  // "gw.example.org"
 
