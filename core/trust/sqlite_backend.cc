@@ -15,6 +15,8 @@
 
 #include "core/trust/backend.h"
 #include "core/trust/sort_keys.h"
+#include "core/trust/sqlite_chunks.h"
+#include "core/trust/sqlite_collection_rows.h"
 #include "core/trust/sqlite_db.h"
 #include "core/trust/sqlite_schema.h"
 
@@ -53,8 +55,8 @@ class SqliteBackend final : public TrustBackend {
     // next writer or the close. temp_store=MEMORY keeps statement journals in memory: each
     // multi-row INSERT inside the import's transaction journals the pages it changes, and
     // with 16 KiB pages that passed SQLite's 64 KiB spill limit and went to a temporary file
-    // (strace: ~64 MB of pwrite per 10,000-entry import). Larger batches (kEntryBatch)
-    // journal fewer pages per row. Neither touches what a commit writes or when it fsyncs.
+    // (strace: ~64 MB of pwrite per 10,000-entry import). Neither touches what a commit
+    // writes or when it fsyncs.
     IKEWOT_RETURN_IF_ERROR(db_->Exec(
         "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; "
         "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=256; PRAGMA temp_store=MEMORY;"));
@@ -237,54 +239,19 @@ class SqliteBackend final : public TrustBackend {
       IKEWOT_RETURN_IF_ERROR(q.Run());
       info->id = db_->LastInsertRowid();
     }
-    // In key order, each insert lands next to the previous one: pages fill completely and
-    // stay in the cache (random order leaves B-tree pages ~70 % full and touches more of them).
-    std::vector<const PreparedEntry*> by_fp;
+    // Chunks hold their entries in fingerprint order (sqlite_chunks.h).
+    std::vector<sqlite::EntryToStore> by_fp;
     {
       std::vector<ByteView> fingerprints;
       fingerprints.reserve(entries.size());
       for (const EntryRef& e : entries) fingerprints.push_back(e->cert.fingerprint);
       by_fp.reserve(entries.size());
-      for (uint32_t i : SortedOrder(fingerprints)) by_fp.push_back(entries[i].get());
-    }
-    if (info->id <= 0 || info->id > kMaxCollectionId ||
-        static_cast<int64_t>(by_fp.size()) > sqlite::kMaxEntriesPerCollection) {
-      return MakeError(ErrorCode::kLimitExceeded, "collection id " + std::to_string(info->id) +
-                                                      " with " + std::to_string(by_fp.size()) +
-                                                      " entries does not fit the store");
-    }
-    // As IndexPairs: kEntryBatch rows to a statement, the rest one by one; the entries
-    // outlive each Run, so SQLite need not copy ~620 octets per row.
-    if (entry_batch_sql_.empty()) {
-      entry_batch_sql_ =
-          "INSERT INTO collection_entries (id, collection_id, fp, signed_entry) VALUES ";
-      for (size_t i = 0; i < kEntryBatch; ++i)
-        entry_batch_sql_ += i ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)";
-    }
-    IKEWOT_ASSIGN_STMT(batch, db_, entry_batch_sql_.c_str());
-    IKEWOT_ASSIGN_STMT(add, db_,
-                       "INSERT INTO collection_entries (id, collection_id, fp, signed_entry) "
-                       "VALUES (?, ?, ?, ?)");
-    std::vector<IdentityPair> identities;
-    identities.reserve(3 * by_fp.size());
-    for (size_t done = 0; done < by_fp.size();) {
-      const size_t rows = by_fp.size() - done >= kEntryBatch ? kEntryBatch : 1;
-      sqlite::Statement& q = rows == kEntryBatch ? batch : add;
-      for (size_t i = 0; i < rows; ++i, ++done) {
-        const PreparedEntry* e = by_fp[done];
-        const int column = static_cast<int>(4 * i);
-        q.Bind(column + 1, sqlite::EntryRowId(info->id, static_cast<int64_t>(done) + 1))
-            .Bind(column + 2, info->id)
-            .BindNoCopy(column + 3, e->cert.fingerprint)
-            .BindNoCopy(column + 4, e->entry.der);
-        for (const std::string& id : e->cert.identities) {
-          identities.emplace_back(id, e->cert.fingerprint);
-        }
+      for (uint32_t i : SortedOrder(fingerprints)) {
+        const PreparedEntry& e = *entries[i];
+        by_fp.push_back({e.cert.fingerprint, e.entry.der, &e.cert.identities});
       }
-      IKEWOT_RETURN_IF_ERROR(q.Run());
     }
-    SortIdentityPairs(&identities);
-    IKEWOT_RETURN_IF_ERROR(IndexPairs(identities));
+    IKEWOT_RETURN_IF_ERROR(sqlite::WriteCollectionChunks(*db_, info->id, by_fp));
     IKEWOT_ASSIGN_STMT(rm, db_, "INSERT INTO removals (collection_id, fp) VALUES (?, ?)");
     for (const Bytes& fp : removals) {
       IKEWOT_RETURN_IF_ERROR(rm.Bind(1, info->id).Bind(2, fp).Run());
@@ -325,35 +292,48 @@ class SqliteBackend final : public TrustBackend {
   Result<std::vector<CollectionEntry>> EntriesFor(ByteView fingerprint) override {
     IKEWOT_ASSIGN_INDEX(index);
     if (index) return index->EntriesFor(fingerprint);
-    IKEWOT_ASSIGN_STMT(q, db_,
-                       "SELECT collection_id, signed_entry FROM collection_entries WHERE fp = ? "
-                       "ORDER BY collection_id");
-    q.Bind(1, fingerprint);
+    auto chunks = sqlite::EntryChunksCovering(*db_, fingerprint);
+    if (!chunks.ok()) return chunks.error();
     std::vector<CollectionEntry> out;
-    while (true) {
-      auto row = q.Step();
-      if (!row.ok()) return row.error();
-      if (!*row) return out;
-      auto entry = ReadEntry(q.Blob(1));
+    for (const auto& [collection_id, chunk] : *chunks) {
+      auto parsed = sqlite::ParseEntryChunk(chunk);
+      if (!parsed.ok()) return Corrupt("collection entry chunk", parsed.error());
+      auto it = std::lower_bound(parsed->begin(), parsed->end(), fingerprint,
+                                 [](const sqlite::ChunkEntry& e, ByteView fp) {
+                                   return std::ranges::lexicographical_compare(e.fingerprint, fp);
+                                 });
+      if (it == parsed->end() || !std::ranges::equal(it->fingerprint, fingerprint)) continue;
+      auto entry = ReadEntry(it->der);
       if (!entry.ok()) return entry.error();
-      out.push_back(CollectionEntry{q.Int(0), std::move(*entry)});
+      out.push_back(CollectionEntry{collection_id, std::move(*entry)});
     }
+    return out;
   }
 
   Result<std::vector<EntryRef>> EntriesOf(int64_t collection_id) override {
-    IKEWOT_ASSIGN_STMT(q, db_,
-                       "SELECT signed_entry FROM collection_entries WHERE id > ? AND id < ? "
-                       "ORDER BY id");
-    BindEntryRange(q, collection_id);
+    auto chunks = sqlite::EntryChunksOf(*db_, collection_id);
+    if (!chunks.ok()) return chunks.error();
     std::vector<EntryRef> out;
-    while (true) {
-      auto row = q.Step();
-      if (!row.ok()) return row.error();
-      if (!*row) return out;
-      auto entry = ReadEntry(q.Blob(0));
-      if (!entry.ok()) return entry.error();
-      out.push_back(std::move(*entry));
+    ByteView previous;
+    for (const Bytes& chunk : *chunks) {
+      auto parsed = sqlite::ParseEntryChunk(chunk);
+      if (!parsed.ok()) return Corrupt("collection entry chunk", parsed.error());
+      // Each chunk is sorted; chunks must follow each other in order too.
+      if (!previous.empty() &&
+          !std::ranges::lexicographical_compare(previous, parsed->front().fingerprint)) {
+        return MakeError(ErrorCode::kBadValue,
+                         "trust store row is corrupt (collection entry chunk): chunks of "
+                         "collection " +
+                             std::to_string(collection_id) + " are out of order");
+      }
+      previous = parsed->back().fingerprint;
+      for (const sqlite::ChunkEntry& e : *parsed) {
+        auto entry = ReadEntry(e.der);
+        if (!entry.ok()) return entry.error();
+        out.push_back(std::move(*entry));
+      }
     }
+    return out;
   }
 
   Result<std::vector<Bytes>> RemovalsOf(int64_t collection_id) override {
@@ -385,28 +365,63 @@ class SqliteBackend final : public TrustBackend {
   Result<std::vector<Bytes>> FingerprintsWithIdentity(std::string_view identity) override {
     IKEWOT_ASSIGN_INDEX(index);
     if (index) return index->FingerprintsWithIdentity(identity);
-    IKEWOT_ASSIGN_STMT(q, db_, "SELECT fp FROM identities WHERE identity = ? ORDER BY fp");
+    // Local entries' rows, then each collection's one identity chunk that may name it.
+    IKEWOT_ASSIGN_STMT(q, db_, "SELECT fp FROM identities WHERE identity = ?");
     q.BindText(1, identity);
     std::vector<Bytes> out;
     while (true) {
       auto row = q.Step();
       if (!row.ok()) return row.error();
-      if (!*row) return out;
+      if (!*row) break;
       out.push_back(q.Blob(0));
     }
+    auto chunks = sqlite::IdentityChunksCovering(*db_, identity);
+    if (!chunks.ok()) return chunks.error();
+    for (const Bytes& chunk : *chunks) {
+      auto groups = sqlite::ParseIdentityChunk(chunk);
+      if (!groups.ok()) return Corrupt("collection identity chunk", groups.error());
+      for (const sqlite::IdentityGroup& g : *groups) {
+        if (g.identity != identity) continue;
+        for (ByteView fp : g.fingerprints) out.emplace_back(fp.begin(), fp.end());
+      }
+    }
+    std::sort(out.begin(), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+    return out;
   }
 
   Result<std::vector<std::string>> SharedIdentities() override {
-    IKEWOT_ASSIGN_STMT(q, db_,
-                       "SELECT identity FROM identities GROUP BY identity HAVING count(*) > 1 "
-                       "ORDER BY identity");
-    std::vector<std::string> out;
+    // Every (identity, fingerprint) pair, local and from every collection's identity chunks,
+    // merged: an identity is shared when it names two different fingerprints.
+    IKEWOT_ASSIGN_STMT(q, db_, "SELECT identity, fp FROM identities");
+    std::vector<std::pair<std::string, Bytes>> local;
     while (true) {
       auto row = q.Step();
       if (!row.ok()) return row.error();
-      if (!*row) return out;
-      out.push_back(q.Text(0));
+      if (!*row) break;
+      local.emplace_back(q.Text(0), q.Blob(1));
     }
+    auto chunks = sqlite::AllIdentityChunks(*db_);
+    if (!chunks.ok()) return chunks.error();
+    std::vector<IdentityPair> pairs;
+    for (const auto& [id, fp] : local) pairs.emplace_back(id, fp);
+    for (const Bytes& chunk : *chunks) {
+      auto groups = sqlite::ParseIdentityChunk(chunk);
+      if (!groups.ok()) return Corrupt("collection identity chunk", groups.error());
+      for (const sqlite::IdentityGroup& g : *groups) {
+        for (ByteView fp : g.fingerprints) pairs.emplace_back(g.identity, fp);
+      }
+    }
+    SortIdentityPairs(&pairs);
+    std::vector<std::string> out;
+    for (size_t i = 1; i < pairs.size(); ++i) {
+      if (pairs[i].first != pairs[i - 1].first ||
+          std::ranges::equal(pairs[i].second, pairs[i - 1].second)) {
+        continue;
+      }
+      if (out.empty() || out.back() != pairs[i].first) out.emplace_back(pairs[i].first);
+    }
+    return out;
   }
 
   Result<std::optional<uint64_t>> HighestSequence(ByteView signer) override {
@@ -468,16 +483,6 @@ class SqliteBackend final : public TrustBackend {
   }
 
  private:
-  // Collection ids are SQLite's (max + 1), so small; this bound keeps EntryRowId in range.
-  static constexpr int64_t kMaxCollectionId = (int64_t{1} << 30) - 1;
-
-  // A collection's entry ids lie strictly between these two (see sqlite::EntryRowId).
-  static sqlite::Statement& BindEntryRange(sqlite::Statement& q, int64_t collection_id) {
-    if (collection_id <= 0 || collection_id > kMaxCollectionId) return q.Bind(1, 0).Bind(2, 0);
-    return q.Bind(1, sqlite::EntryRowId(collection_id, 0))
-        .Bind(2, sqlite::EntryRowId(collection_id + 1, 0));
-  }
-
   static void BindInfo(sqlite::Statement& q, const CollectionInfo& c) {
     q.BindText(1, c.name)
         .Bind(2, c.signer_fingerprint)
@@ -518,7 +523,7 @@ class SqliteBackend final : public TrustBackend {
     return e;
   }
 
-  static Result<EntryRef> ReadEntry(const Bytes& der) {
+  static Result<EntryRef> ReadEntry(ByteView der) {
     auto entry = ParseSignedEntry(der);
     if (!entry.ok()) return Corrupt("collection entry", entry.error());
     auto cert = SummarizeCertificate(entry->tbs.certificate);
@@ -533,36 +538,13 @@ class SqliteBackend final : public TrustBackend {
     return IndexPairs(pairs);
   }
 
-  // One reference more for each (identity, fingerprint).
-  // Rows go kIdentityBatch to a statement while enough are left (an import adds three per
-  // entry, and a statement's fixed cost was a third of each row's), the rest one by one. A
-  // pair repeated within one statement is counted twice, as SQLite applies the upsert row by
-  // row. The pairs' strings and octets outlive each Run, so they are bound without a copy.
+  // One reference more for each (identity, fingerprint) of a local entry.
   Status IndexPairs(const std::vector<std::pair<std::string_view, ByteView>>& pairs) {
-    size_t done = 0;
-    if (pairs.size() >= kIdentityBatch) {
-      if (identity_batch_sql_.empty()) {
-        identity_batch_sql_ = "INSERT INTO identities (identity, fp, refs) VALUES ";
-        for (size_t i = 0; i < kIdentityBatch; ++i) {
-          identity_batch_sql_ += i ? ", (?, ?, 1)" : "(?, ?, 1)";
-        }
-        identity_batch_sql_ += " ON CONFLICT (identity, fp) DO UPDATE SET refs = refs + 1";
-      }
-      IKEWOT_ASSIGN_STMT(batch, db_, identity_batch_sql_.c_str());
-      for (; pairs.size() - done >= kIdentityBatch; done += kIdentityBatch) {
-        for (size_t i = 0; i < kIdentityBatch; ++i) {
-          const int column = static_cast<int>(2 * i);
-          batch.BindTextNoCopy(column + 1, pairs[done + i].first)
-              .BindNoCopy(column + 2, pairs[done + i].second);
-        }
-        IKEWOT_RETURN_IF_ERROR(batch.Run());
-      }
-    }
     IKEWOT_ASSIGN_STMT(q, db_,
                        "INSERT INTO identities (identity, fp, refs) VALUES (?, ?, 1) "
                        "ON CONFLICT (identity, fp) DO UPDATE SET refs = refs + 1");
-    for (; done < pairs.size(); ++done) {
-      IKEWOT_RETURN_IF_ERROR(q.BindText(1, pairs[done].first).Bind(2, pairs[done].second).Run());
+    for (const auto& [identity, fp] : pairs) {
+      IKEWOT_RETURN_IF_ERROR(q.BindText(1, identity).Bind(2, fp).Run());
     }
     return Status::Ok();
   }
@@ -579,17 +561,9 @@ class SqliteBackend final : public TrustBackend {
     return Status::Ok();
   }
 
-  // Drops a collection's entries (unindexing their identities) and removals.
+  // Drops a collection's chunks (entries and identity index alike) and removals.
   Status ClearCollection(int64_t id) {
-    auto entries = EntriesOf(id);
-    if (!entries.ok()) return entries.error();
-    for (const EntryRef& e : *entries) {
-      IKEWOT_RETURN_IF_ERROR(Unindex(e->cert.identities, e->cert.fingerprint));
-    }
-    {
-      IKEWOT_ASSIGN_STMT(q, db_, "DELETE FROM collection_entries WHERE id > ? AND id < ?");
-      IKEWOT_RETURN_IF_ERROR(BindEntryRange(q, id).Run());
-    }
+    IKEWOT_RETURN_IF_ERROR(sqlite::DeleteCollectionChunks(*db_, id));
     IKEWOT_ASSIGN_STMT(r, db_, "DELETE FROM removals WHERE collection_id = ?");
     return r.Bind(1, id).Run();
   }
@@ -677,12 +651,7 @@ class SqliteBackend final : public TrustBackend {
     return index;
   }
 
-  static constexpr size_t kIdentityBatch = 256;
-  static constexpr size_t kEntryBatch = 256;
-
   std::unique_ptr<sqlite::Database> db_;
-  std::string identity_batch_sql_;
-  std::string entry_batch_sql_;
   int depth_ = 0;
   std::unique_ptr<TrustBackend> index_;
   int64_t index_version_ = 0;          // data_version when index_ was last known exact
