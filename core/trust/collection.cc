@@ -6,13 +6,14 @@
 #include <openssl/rsa.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <memory>
-#include <unordered_set>
 
 #include "core/trust/asn1_encode.h"
 #include "core/trust/cert_summary.h"
 #include "core/trust/collection_form.h"
 #include "core/trust/der.h"
+#include "core/trust/sort_keys.h"
 
 namespace ikewot::trust {
 namespace {
@@ -24,7 +25,22 @@ using X509StackPtr = std::unique_ptr<STACK_OF(X509), ossl::Deleter<FreeX509Stack
 
 constexpr size_t kMaxCmsDepth = 64;
 
-std::string Key(ByteView b) { return std::string(b.begin(), b.end()); }
+// No SignedEntry is shorter (headers, version, 32-octet endorser, GeneralizedTime, the
+// shortest AlgorithmIdentifier and BIT STRING); smaller elements are not counted.
+constexpr size_t kMinSignedEntryBytes = 64;
+
+// How many elements of plausible size `list` holds (at most `limit`; a malformed element ends
+// the count and is left to the parse that follows), so that the entries vector is allocated
+// once rather than grown and moved. Junk cannot make it reserve more than one entry per
+// kMinSignedEntryBytes octets of the file.
+size_t CountEntries(Reader list, size_t limit) {
+  size_t count = 0;
+  der::Element element;
+  while (count < limit && !list.empty() && der::ReadElement(list, &element, "entry").ok()) {
+    if (element.encoding.size() >= kMinSignedEntryBytes) ++count;
+  }
+  return count;
+}
 
 Result<ObjectPtr> ContentTypeObject() {
   ObjectPtr oid(OBJ_txt2obj(kCollectionContentTypeOid, 1));
@@ -186,6 +202,7 @@ Result<CollectionContent> ParseCollectionContent(ByteView der, const CollectionL
     return MakeError(ErrorCode::kBadValue, "created is before 1970", created_offset);
   }
   IKEWOT_RETURN_IF_ERROR(der::ReadTagged(r, der::kSequence, &list, "entries"));
+  out.entries.reserve(CountEntries(list.contents, limits.max_entries));
   auto hasher = Sha256Hasher::Create();
   if (!hasher.ok()) return hasher.error();
   while (!list.contents.empty()) {
@@ -228,27 +245,60 @@ Result<CollectionContent> ParseCollectionContent(ByteView der, const CollectionL
   return out;
 }
 
+namespace {
+
+// The position of the first entry (in collection order) whose certificate an earlier entry
+// already lists, or `entries.size()` if none does. Sorting positions by fingerprint costs no
+// allocation per entry (a hash set of 10,000 strings did, and left the heap fragmented for
+// the verifies that follow).
+size_t FirstRepeatedCertificate(const std::vector<SignedEntry>& entries) {
+  std::vector<ByteView> fingerprints;
+  fingerprints.reserve(entries.size());
+  for (const SignedEntry& e : entries) fingerprints.push_back(e.tbs.fingerprint);
+  const std::vector<uint32_t> order = SortedOrder(fingerprints);
+  size_t first = entries.size();
+  for (size_t run = 0; run < order.size();) {
+    // A run of equal fingerprints: every position but the smallest repeats the certificate.
+    size_t end = run + 1;
+    uint32_t smallest = order[run], second = UINT32_MAX;
+    while (end < order.size() &&
+           std::ranges::equal(fingerprints[order[end]], fingerprints[order[run]])) {
+      const uint32_t position = order[end++];
+      if (position < smallest) {
+        second = smallest;
+        smallest = position;
+      } else if (position < second) {
+        second = position;
+      }
+    }
+    if (second != UINT32_MAX) first = std::min<size_t>(first, second);
+    run = end;
+  }
+  return first;
+}
+
+}  // namespace
+
 Status CheckCollectionContent(const CollectionContent& content, ByteView signer_fingerprint) {
-  std::unordered_set<std::string> seen;
-  seen.reserve(content.entries.size());
+  const size_t repeated = FirstRepeatedCertificate(content.entries);
   for (size_t i = 0; i < content.entries.size(); ++i) {
     const EntryTbs& tbs = content.entries[i].tbs;
     auto where = [&] {
       return "entry " + std::to_string(i + 1) + " (" +
              FingerprintText(tbs.fingerprint).substr(0, 23) + "...)";
     };
-    if (!seen.insert(Key(tbs.fingerprint)).second) {
+    if (i == repeated) {
       return MakeError(ErrorCode::kBadValue, where() + " lists a certificate a second time");
     }
     if (!std::equal(tbs.endorser.begin(), tbs.endorser.end(), signer_fingerprint.begin(),
                     signer_fingerprint.end())) {
       return MakeError(ErrorCode::kAuthFailure, where() + " is endorsed by someone else");
     }
-    std::unordered_set<std::string> path_seen;
-    for (const Bytes& hop : tbs.path) {
-      if (std::equal(hop.begin(), hop.end(), signer_fingerprint.begin(),
-                     signer_fingerprint.end()) ||
-          !path_seen.insert(Key(hop)).second) {
+    for (size_t hop = 0; hop < tbs.path.size(); ++hop) {  // at most kMaxPathLength hops
+      const Bytes& fp = tbs.path[hop];
+      const bool repeats =
+          std::find(tbs.path.begin(), tbs.path.begin() + hop, fp) != tbs.path.begin() + hop;
+      if (repeats || std::ranges::equal(fp, signer_fingerprint)) {
         return MakeError(ErrorCode::kBadValue, where() + " has a delegation path with a loop");
       }
     }
