@@ -101,40 +101,48 @@ Result<std::vector<ChunkEntry>> ParseEntryChunk(ByteView chunk, size_t base_offs
   return out;
 }
 
-Status EncodeIdentityChunk(const std::vector<IdentityGroup>& groups, Bytes* out) {
-  if (groups.empty() || groups.size() > kMaxChunkIdentities) {
+Status EncodeIdentityChunk(std::span<const IdentityPair> sorted_pairs, Bytes* out) {
+  size_t groups = 0;
+  for (size_t i = 0; i < sorted_pairs.size(); ++i) {
+    if (i == 0 || sorted_pairs[i].first != sorted_pairs[i - 1].first) ++groups;
+  }
+  if (groups == 0 || groups > kMaxChunkIdentities) {
     return Limit("an identity chunk holds 1 to " + std::to_string(kMaxChunkIdentities) +
-                 " identities, not " + std::to_string(groups.size()));
+                 " identities, not " + std::to_string(groups));
   }
   Writer w(out);
-  w.U16(static_cast<uint16_t>(groups.size()));
-  for (size_t i = 0; i < groups.size(); ++i) {
-    const IdentityGroup& g = groups[i];
-    if (g.identity.empty() || g.identity.size() > kMaxIdentityOctets) {
+  w.U16(static_cast<uint16_t>(groups));
+  for (size_t begin = 0; begin < sorted_pairs.size();) {
+    const std::string_view identity = sorted_pairs[begin].first;
+    size_t end = begin + 1;
+    while (end < sorted_pairs.size() && sorted_pairs[end].first == identity) ++end;
+    if (identity.empty() || identity.size() > kMaxIdentityOctets) {
       return Limit("a stored identity holds 1 to " + std::to_string(kMaxIdentityOctets) +
-                   " octets, not " + std::to_string(g.identity.size()));
+                   " octets, not " + std::to_string(identity.size()));
     }
-    if (i > 0 && !(groups[i - 1].identity < g.identity)) {
+    if (begin > 0 && !(sorted_pairs[begin - 1].first < identity)) {
       return MakeError(ErrorCode::kInvalidArgument,
-                       "identity chunk groups must be in strictly increasing identity order");
+                       "identity chunk pairs must be in increasing identity order");
     }
-    if (g.fingerprints.empty() || g.fingerprints.size() > kMaxFingerprintsPerIdentity) {
-      return Limit("an identity group holds 1 to " + std::to_string(kMaxFingerprintsPerIdentity) +
-                   " fingerprints, not " + std::to_string(g.fingerprints.size()));
+    if (end - begin > kMaxFingerprintsPerIdentity) {
+      return Limit("an identity group holds at most " +
+                   std::to_string(kMaxFingerprintsPerIdentity) + " fingerprints, not " +
+                   std::to_string(end - begin));
     }
     const Writer::Reservation length = w.Reserve16(w.size() + 2);
-    w.Append(AsView(g.identity));
+    w.Append(AsView(identity));
     IKEWOT_RETURN_IF_ERROR(w.Close(length));
-    w.U32(static_cast<uint32_t>(g.fingerprints.size()));
-    for (size_t j = 0; j < g.fingerprints.size(); ++j) {
-      if (g.fingerprints[j].size() != kFingerprintOctets ||
-          (j > 0 && !Less(g.fingerprints[j - 1], g.fingerprints[j]))) {
+    w.U32(static_cast<uint32_t>(end - begin));
+    for (size_t j = begin; j < end; ++j) {
+      const ByteView fp = sorted_pairs[j].second;
+      if (fp.size() != kFingerprintOctets || (j > begin && !Less(sorted_pairs[j - 1].second, fp))) {
         return MakeError(ErrorCode::kInvalidArgument,
                          "an identity group's fingerprints must be 32 octets each, in strictly "
                          "increasing order");
       }
-      w.Append(g.fingerprints[j]);
+      w.Append(fp);
     }
+    begin = end;
   }
   return Status::Ok();
 }
@@ -215,26 +223,22 @@ Result<std::vector<IdentityGroup>> ParseIdentityChunk(ByteView chunk, size_t bas
   return out;
 }
 
-std::vector<std::vector<IdentityGroup>> PlanIdentityChunks(
-    const std::vector<IdentityPair>& sorted_pairs, size_t pairs_per_chunk) {
-  std::vector<std::vector<IdentityGroup>> chunks;
-  size_t pairs_in_chunk = 0;
+std::vector<std::span<const IdentityPair>> PlanIdentityChunks(
+    std::span<const IdentityPair> sorted_pairs, size_t pairs_per_chunk) {
+  std::vector<std::span<const IdentityPair>> chunks;
+  size_t begin = 0;
+  size_t identities = 0;
   for (size_t i = 0; i < sorted_pairs.size(); ++i) {
-    const auto& [identity, fp] = sorted_pairs[i];
-    const bool new_identity = i == 0 || identity != sorted_pairs[i - 1].first;
-    if (!new_identity && std::ranges::equal(fp, sorted_pairs[i - 1].second)) continue;
-    if (new_identity) {
-      // A chunk closes only between identities, and only once it is full enough.
-      if (chunks.empty() || pairs_in_chunk >= pairs_per_chunk ||
-          chunks.back().size() >= kMaxChunkIdentities) {
-        chunks.emplace_back();
-        pairs_in_chunk = 0;
-      }
-      chunks.back().push_back(IdentityGroup{identity, {}});
+    if (i > 0 && sorted_pairs[i].first == sorted_pairs[i - 1].first) continue;
+    // A new identity starts at i: close the chunk before it once that one is full enough.
+    if (i - begin >= pairs_per_chunk || identities == kMaxChunkIdentities) {
+      chunks.push_back(sorted_pairs.subspan(begin, i - begin));
+      begin = i;
+      identities = 0;
     }
-    chunks.back().back().fingerprints.push_back(fp);
-    ++pairs_in_chunk;
+    ++identities;
   }
+  if (begin < sorted_pairs.size()) chunks.push_back(sorted_pairs.subspan(begin));
   return chunks;
 }
 

@@ -27,6 +27,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -64,13 +65,15 @@ struct IdentityGroup {
 // Parses an entry chunk; the views point into `chunk`. `base_offset` is added to error offsets.
 Result<std::vector<ChunkEntry>> ParseEntryChunk(ByteView chunk, size_t base_offset = 0);
 
-[[nodiscard]] Status EncodeIdentityChunk(const std::vector<IdentityGroup>& groups, Bytes* out);
+// Encodes sorted (identity, then fingerprint), duplicate-free pairs as one identity chunk:
+// each run of one identity becomes a group.
+[[nodiscard]] Status EncodeIdentityChunk(std::span<const IdentityPair> sorted_pairs, Bytes* out);
 Result<std::vector<IdentityGroup>> ParseIdentityChunk(ByteView chunk, size_t base_offset = 0);
 
-// Groups sorted, duplicate-free (identity, fingerprint) pairs by identity and splits the groups
-// into chunks of about kIdentityPairsPerChunk pairs (`pairs_per_chunk` for tests), never
-// splitting a group.
-std::vector<std::vector<IdentityGroup>> PlanIdentityChunks(
-    const std::vector<IdentityPair>& sorted_pairs, size_t pairs_per_chunk = kIdentityPairsPerChunk);
+// Splits sorted, duplicate-free (identity, fingerprint) pairs into the ranges of about
+// kIdentityPairsPerChunk pairs (`pairs_per_chunk` for tests) that become identity chunks: a
+// range ends only where the identity changes, so no identity is split across chunks.
+std::vector<std::span<const IdentityPair>> PlanIdentityChunks(
+    std::span<const IdentityPair> sorted_pairs, size_t pairs_per_chunk = kIdentityPairsPerChunk);
 
 }  // namespace ikewot::trust::sqlite

@@ -65,16 +65,23 @@ Status WriteCollectionChunks(Database& db, int64_t collection_id,
     for (const std::string& id : *e.identities) pairs.emplace_back(id, e.fingerprint);
   }
   SortIdentityPairs(&pairs);
+  // A certificate may name one identity twice (e.g. the same SAN in two forms that
+  // canonicalize alike); the index holds each pair once.
+  pairs.erase(std::unique(pairs.begin(), pairs.end(),
+                          [](const IdentityPair& a, const IdentityPair& b) {
+                            return a.first == b.first && std::ranges::equal(a.second, b.second);
+                          }),
+              pairs.end());
   IKEWOT_ASSIGN_STMT(add, db,
                      "INSERT INTO collection_identity_chunks (id, collection_id, "
                      "first_identity, groups) VALUES (?, ?, ?, ?)");
   int64_t ordinal = 0;
-  for (const std::vector<IdentityGroup>& groups : PlanIdentityChunks(pairs)) {
+  for (std::span<const IdentityPair> range : PlanIdentityChunks(pairs)) {
     chunk.clear();
-    IKEWOT_RETURN_IF_ERROR(EncodeIdentityChunk(groups, &chunk));
+    IKEWOT_RETURN_IF_ERROR(EncodeIdentityChunk(range, &chunk));
     IKEWOT_RETURN_IF_ERROR(add.Bind(1, ChunkRowId(collection_id, ++ordinal))
                                .Bind(2, collection_id)
-                               .BindTextNoCopy(3, groups.front().identity)
+                               .BindTextNoCopy(3, range.front().first)
                                .BindNoCopy(4, chunk)
                                .Run());
   }
