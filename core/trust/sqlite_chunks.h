@@ -47,7 +47,7 @@ inline constexpr size_t kIdentityPairsPerChunk = 256;
 inline constexpr size_t kMaxChunkEntries = 4096;
 inline constexpr size_t kMaxStoredEntryOctets = 64 * 1024;
 inline constexpr size_t kMaxChunkIdentities = 4096;
-inline constexpr size_t kMaxIdentityOctets = 4096;
+inline constexpr size_t kMaxIdentityOctets = 16 * 1024;  // no longer than a certificate
 inline constexpr size_t kMaxFingerprintsPerIdentity = 1 << 24;
 
 struct ChunkEntry {
