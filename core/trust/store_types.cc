@@ -45,6 +45,18 @@ std::vector<std::string> LocalEntry::identities() const {
   return out;
 }
 
+namespace {
+
+// Asks the CPU to load a certificate that is about to be summarized. A 10,000-entry
+// collection's certificates (~4 MB) have left the cache since they were parsed, and the
+// summary's first reads of each one otherwise wait on memory.
+void PrefetchCertificate(const Bytes& der) {
+  constexpr size_t kCacheLine = 64;
+  for (size_t at = 0; at < der.size(); at += kCacheLine) __builtin_prefetch(der.data() + at);
+}
+
+}  // namespace
+
 Result<PreparedCollection> PrepareCollection(OpenedCollection opened) {
   PreparedCollection out{std::move(opened.signer),
                          opened.content.sequence,
@@ -53,16 +65,17 @@ Result<PreparedCollection> PrepareCollection(OpenedCollection opened) {
                          Sha256(opened.signed_data),
                          {},
                          std::move(opened.content.removals)};
-  out.entries.reserve(opened.content.entries.size());
-  for (size_t i = 0; i < opened.content.entries.size(); ++i) {
-    SignedEntry& e = opened.content.entries[i];
+  std::vector<SignedEntry>& entries = opened.content.entries;
+  out.entries.reserve(entries.size());
+  for (size_t i = 0; i < entries.size(); ++i) {
+    if (i + 1 < entries.size()) PrefetchCertificate(entries[i + 1].tbs.certificate);
+    SignedEntry& e = entries[i];
     auto summary = SummarizeCertificate(e.tbs.certificate, e.tbs.fingerprint);
     if (!summary.ok()) {
       return MakeError(summary.code(), "entry " + std::to_string(i + 1) +
                                            ": unusable certificate: " + summary.error().message);
     }
-    out.entries.push_back(
-        std::make_shared<const PreparedEntry>(PreparedEntry{std::move(e), std::move(*summary)}));
+    out.entries.push_back(std::make_shared<const PreparedEntry>(std::move(e), std::move(*summary)));
   }
   return out;
 }
