@@ -75,7 +75,8 @@ Result<PreparedCollection> PrepareCollection(OpenedCollection opened) {
       return MakeError(summary.code(), "entry " + std::to_string(i + 1) +
                                            ": unusable certificate: " + summary.error().message);
     }
-    out.entries.push_back(std::make_shared<const PreparedEntry>(std::move(e), std::move(*summary)));
+    out.entries.push_back(
+        std::make_shared<const PreparedEntry>(PreparedEntry{std::move(e), std::move(*summary)}));
   }
   return out;
 }
