@@ -500,7 +500,8 @@ std::vector<Bytes> UnusualSans() {
 // A self-signed v3 certificate with the given subject (and issuer) Name DER and, when not
 // empty, a subjectAltName extension with the given value DER. The TBS is written by hand (an
 // X509_NAME round trip through OpenSSL would re-encode or refuse the odd names) and signed.
-Bytes HandMadeCertificate(EVP_PKEY* key, const Bytes& name_der, const Bytes& san_value) {
+Bytes HandMadeCertificate(EVP_PKEY* key, const Bytes& name_der, const Bytes& san_value,
+                          bool with_version = true) {
   const Bytes algorithm =
       Tlv(der::kSequence,
           Tlv(der::kOid, {0x2a, 0x86, 0x48, 0xce, 0x3d, 0x04, 0x03, 0x02}));  // ecdsa-with-SHA256
@@ -520,8 +521,9 @@ Bytes HandMadeCertificate(EVP_PKEY* key, const Bytes& name_der, const Bytes& san
     extensions = Tlv(0xa3, Tlv(der::kSequence, san));
   }
   const Bytes tbs =
-      Tlv(der::kSequence, Concat({Tlv(0xa0, Tlv(der::kInteger, {0x02})), Tlv(der::kInteger, {0x07}),
-                                  algorithm, name_der, validity, name_der, spki, extensions}));
+      Tlv(der::kSequence, Concat({with_version ? Tlv(0xa0, Tlv(der::kInteger, {0x02})) : Bytes{},
+                                  Tlv(der::kInteger, {0x07}), algorithm, name_der, validity,
+                                  name_der, spki, extensions}));
   ossl::MdCtxPtr ctx(EVP_MD_CTX_new());
   size_t signature_size = 0;
   EXPECT_EQ(EVP_DigestSignInit_ex(ctx.get(), nullptr, "SHA256", nullptr, nullptr, key, nullptr), 1);
@@ -719,6 +721,26 @@ TEST(CertSummaryDiffTest, AgreesWithCryptoParserOnSharedFields) {
     }
   }
   EXPECT_GE(both, 60u);
+}
+
+// Why SummarizeCertificate keeps its own walk instead of building on crypto's: crypto's parser
+// is stricter, so a summary built on it would refuse certificates that older versions stored
+// and imported (and that the SQLite backend re-summarizes whenever it loads a store).
+TEST(CertSummaryDiffTest, CryptoParserRefusesCertificatesTheSummaryAccepts) {
+  auto signer = testing::MakePerson("signer", 7);
+  const Bytes san = UnusualSans()[0];
+  // A v1 certificate (no version field) that carries extensions.
+  const Bytes v1_with_extensions =
+      HandMadeCertificate(signer->key.pkey(), UnusualNames()[0], san, /*with_version=*/false);
+  // An unknown GeneralName form, tag [9].
+  const Bytes unknown_general_name = HandMadeCertificate(signer->key.pkey(), UnusualNames()[0],
+                                                         Tlv(der::kSequence, Tlv(0x89, {0x01})));
+  for (const Bytes& der : {v1_with_extensions, unknown_general_name}) {
+    EXPECT_TRUE(SummarizeCertificate(der).ok());
+    auto strict = crypto::ParseCertificateDer(der);
+    ASSERT_FALSE(strict.ok());
+    EXPECT_EQ(strict.code(), ErrorCode::kBadValue);
+  }
 }
 
 }  // namespace
