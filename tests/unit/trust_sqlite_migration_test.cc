@@ -384,8 +384,9 @@ TEST_F(TrustSqliteMigrationTest, AMigrationKilledAnywhereLosesNothing) {
   const int64_t span_us =
       std::chrono::duration_cast<std::chrono::microseconds>(migration).count() * 3 / 2 + 1000;
   std::mt19937 random(20261127);
+  constexpr int kRounds = 12;
   int interrupted = 0, completed = 0;
-  for (int round = 0; round < 12; ++round) {
+  for (int round = 0; round < kRounds; ++round) {
     RemoveStore(path_);
     std::filesystem::copy_file(pristine_, path_);
     const pid_t pid = fork();
@@ -394,7 +395,10 @@ TEST_F(TrustSqliteMigrationTest, AMigrationKilledAnywhereLosesNothing) {
       auto store = TrustStore::OpenSqlite(path_, {});
       _exit(store.ok() ? 0 : 1);
     }
-    std::this_thread::sleep_for(std::chrono::microseconds(random() % span_us));
+    // Spread evenly over the span, with jitter: the first rounds kill almost at once, so
+    // some kills land before the commit however long the first (cold) measurement took.
+    const int64_t slot = span_us / kRounds + 1;
+    std::this_thread::sleep_for(std::chrono::microseconds(slot * round + random() % slot));
     kill(pid, SIGKILL);
     int status = 0;
     ASSERT_EQ(waitpid(pid, &status, 0), pid);
