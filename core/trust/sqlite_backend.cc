@@ -29,11 +29,6 @@ namespace {
   if (!var##_result.ok()) return var##_result.error(); \
   TrustBackend* var = *var##_result
 
-#define IKEWOT_ASSIGN_STMT(var, db, sql)               \
-  auto var##_result = (db)->Prepare(sql);              \
-  if (!var##_result.ok()) return var##_result.error(); \
-  sqlite::Statement& var = *var##_result
-
 Error Corrupt(const std::string& what, const Error& why) {
   return MakeError(ErrorCode::kBadValue,
                    "trust store row is corrupt (" + what + "): " + why.message);
@@ -98,7 +93,7 @@ class SqliteBackend final : public TrustBackend {
   }
 
   Result<std::optional<std::string>> GetSetting(std::string_view key) override {
-    IKEWOT_ASSIGN_STMT(q, db_, "SELECT value FROM settings WHERE key = ?");
+    IKEWOT_ASSIGN_STMT(q, *db_, "SELECT value FROM settings WHERE key = ?");
     q.BindText(1, key);
     auto row = q.Step();
     if (!row.ok()) return row.error();
@@ -107,14 +102,14 @@ class SqliteBackend final : public TrustBackend {
   }
 
   Status PutSetting(std::string_view key, std::string_view value) override {
-    IKEWOT_ASSIGN_STMT(q, db_, "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)");
+    IKEWOT_ASSIGN_STMT(q, *db_, "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)");
     return q.BindText(1, key).BindText(2, value).Run();
   }
 
   Result<std::optional<LocalEntry>> GetLocal(ByteView fingerprint) override {
     IKEWOT_ASSIGN_INDEX(index);
     if (index) return index->GetLocal(fingerprint);
-    IKEWOT_ASSIGN_STMT(q, db_,
+    IKEWOT_ASSIGN_STMT(q, *db_,
                        "SELECT der, verdict, policy, decided_at, note, ike_id, endorsement "
                        "FROM local_entries WHERE fp = ?");
     q.Bind(1, fingerprint);
@@ -127,7 +122,7 @@ class SqliteBackend final : public TrustBackend {
   }
 
   Result<std::vector<LocalEntry>> ListLocal() override {
-    IKEWOT_ASSIGN_STMT(q, db_,
+    IKEWOT_ASSIGN_STMT(q, *db_,
                        "SELECT der, verdict, policy, decided_at, note, ike_id, endorsement "
                        "FROM local_entries ORDER BY decided_at, fp");
     std::vector<LocalEntry> out;
@@ -145,7 +140,7 @@ class SqliteBackend final : public TrustBackend {
     auto old = GetLocal(e.fingerprint());
     if (!old.ok()) return old.error();
     if (*old) IKEWOT_RETURN_IF_ERROR(Unindex((*old)->identities(), e.fingerprint()));
-    IKEWOT_ASSIGN_STMT(q, db_,
+    IKEWOT_ASSIGN_STMT(q, *db_,
                        "INSERT OR REPLACE INTO local_entries (fp, der, verdict, policy, "
                        "decided_at, note, ike_id, endorsement) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
     auto policy = EncodePolicy(e.policy);
@@ -169,7 +164,7 @@ class SqliteBackend final : public TrustBackend {
     if (!old.ok()) return old.error();
     if (!*old) return false;
     IKEWOT_RETURN_IF_ERROR(Unindex((*old)->identities(), fingerprint));
-    IKEWOT_ASSIGN_STMT(q, db_, "DELETE FROM local_entries WHERE fp = ?");
+    IKEWOT_ASSIGN_STMT(q, *db_, "DELETE FROM local_entries WHERE fp = ?");
     IKEWOT_RETURN_IF_ERROR(q.Bind(1, fingerprint).Run());
     Mirror([&](TrustBackend& index) { return index.DeleteLocal(fingerprint).status(); });
     return true;
@@ -178,7 +173,7 @@ class SqliteBackend final : public TrustBackend {
   Result<std::vector<CollectionInfo>> ListCollections() override {
     IKEWOT_ASSIGN_INDEX(index);
     if (index) return index->ListCollections();
-    IKEWOT_ASSIGN_STMT(q, db_,
+    IKEWOT_ASSIGN_STMT(q, *db_,
                        "SELECT id, name, signer_fp, signer_der, signer_subject, sequence, "
                        "created, imported_at, enabled, cond_kind, cond_peer, cond_from, "
                        "cond_until, max_depth, signer_override, encrypted, content_hash, "
@@ -219,7 +214,7 @@ class SqliteBackend final : public TrustBackend {
     if (info->id != 0) {
       IKEWOT_RETURN_IF_ERROR(ClearCollection(info->id));
       IKEWOT_RETURN_IF_ERROR(UpdateCollection(*info));
-      IKEWOT_ASSIGN_STMT(counts, db_,
+      IKEWOT_ASSIGN_STMT(counts, *db_,
                          "UPDATE collections SET entry_count = ?, removal_count = ? "
                          "WHERE id = ?");
       IKEWOT_RETURN_IF_ERROR(counts.Bind(1, static_cast<int64_t>(entries.size()))
@@ -227,7 +222,7 @@ class SqliteBackend final : public TrustBackend {
                                  .Bind(3, info->id)
                                  .Run());
     } else {
-      IKEWOT_ASSIGN_STMT(q, db_,
+      IKEWOT_ASSIGN_STMT(q, *db_,
                          "INSERT INTO collections (name, signer_fp, signer_der, signer_subject, "
                          "sequence, created, imported_at, enabled, cond_kind, cond_peer, "
                          "cond_from, cond_until, max_depth, signer_override, encrypted, "
@@ -252,7 +247,7 @@ class SqliteBackend final : public TrustBackend {
       }
     }
     IKEWOT_RETURN_IF_ERROR(sqlite::WriteCollectionChunks(*db_, info->id, by_fp));
-    IKEWOT_ASSIGN_STMT(rm, db_, "INSERT INTO removals (collection_id, fp) VALUES (?, ?)");
+    IKEWOT_ASSIGN_STMT(rm, *db_, "INSERT INTO removals (collection_id, fp) VALUES (?, ?)");
     for (const Bytes& fp : removals) {
       IKEWOT_RETURN_IF_ERROR(rm.Bind(1, info->id).Bind(2, fp).Run());
     }
@@ -264,7 +259,7 @@ class SqliteBackend final : public TrustBackend {
   }
 
   Status UpdateCollection(const CollectionInfo& info) override {
-    IKEWOT_ASSIGN_STMT(q, db_,
+    IKEWOT_ASSIGN_STMT(q, *db_,
                        "UPDATE collections SET name = ?, signer_fp = ?, signer_der = ?, "
                        "signer_subject = ?, sequence = ?, created = ?, imported_at = ?, "
                        "enabled = ?, cond_kind = ?, cond_peer = ?, cond_from = ?, "
@@ -282,7 +277,7 @@ class SqliteBackend final : public TrustBackend {
 
   Result<bool> DeleteCollection(int64_t id) override {
     IKEWOT_RETURN_IF_ERROR(ClearCollection(id));
-    IKEWOT_ASSIGN_STMT(q, db_, "DELETE FROM collections WHERE id = ?");
+    IKEWOT_ASSIGN_STMT(q, *db_, "DELETE FROM collections WHERE id = ?");
     IKEWOT_RETURN_IF_ERROR(q.Bind(1, id).Run());
     const bool deleted = sqlite3_changes(db_->handle()) == 1;
     Mirror([&](TrustBackend& index) { return index.DeleteCollection(id).status(); });
@@ -337,21 +332,14 @@ class SqliteBackend final : public TrustBackend {
   }
 
   Result<std::vector<Bytes>> RemovalsOf(int64_t collection_id) override {
-    IKEWOT_ASSIGN_STMT(q, db_, "SELECT fp FROM removals WHERE collection_id = ? ORDER BY fp");
-    q.Bind(1, collection_id);
-    std::vector<Bytes> out;
-    while (true) {
-      auto row = q.Step();
-      if (!row.ok()) return row.error();
-      if (!*row) return out;
-      out.push_back(q.Blob(0));
-    }
+    IKEWOT_ASSIGN_STMT(q, *db_, "SELECT fp FROM removals WHERE collection_id = ? ORDER BY fp");
+    return q.Bind(1, collection_id).AllBlobs();
   }
 
   Result<std::vector<int64_t>> CollectionsRemoving(ByteView fingerprint) override {
     IKEWOT_ASSIGN_INDEX(index);
     if (index) return index->CollectionsRemoving(fingerprint);
-    IKEWOT_ASSIGN_STMT(q, db_, "SELECT collection_id FROM removals WHERE fp = ?");
+    IKEWOT_ASSIGN_STMT(q, *db_, "SELECT collection_id FROM removals WHERE fp = ?");
     q.Bind(1, fingerprint);
     std::vector<int64_t> out;
     while (true) {
@@ -366,15 +354,10 @@ class SqliteBackend final : public TrustBackend {
     IKEWOT_ASSIGN_INDEX(index);
     if (index) return index->FingerprintsWithIdentity(identity);
     // Local entries' rows, then each collection's one identity chunk that may name it.
-    IKEWOT_ASSIGN_STMT(q, db_, "SELECT fp FROM identities WHERE identity = ?");
-    q.BindText(1, identity);
-    std::vector<Bytes> out;
-    while (true) {
-      auto row = q.Step();
-      if (!row.ok()) return row.error();
-      if (!*row) break;
-      out.push_back(q.Blob(0));
-    }
+    IKEWOT_ASSIGN_STMT(q, *db_, "SELECT fp FROM identities WHERE identity = ?");
+    auto local = q.BindText(1, identity).AllBlobs();
+    if (!local.ok()) return local.error();
+    std::vector<Bytes> out = std::move(*local);
     auto chunks = sqlite::IdentityChunksCovering(*db_, identity);
     if (!chunks.ok()) return chunks.error();
     for (const Bytes& chunk : *chunks) {
@@ -393,7 +376,7 @@ class SqliteBackend final : public TrustBackend {
   Result<std::vector<std::string>> SharedIdentities() override {
     // Every (identity, fingerprint) pair, local and from every collection's identity chunks,
     // merged: an identity is shared when it names two different fingerprints.
-    IKEWOT_ASSIGN_STMT(q, db_, "SELECT identity, fp FROM identities");
+    IKEWOT_ASSIGN_STMT(q, *db_, "SELECT identity, fp FROM identities");
     std::vector<std::pair<std::string, Bytes>> local;
     while (true) {
       auto row = q.Step();
@@ -425,7 +408,7 @@ class SqliteBackend final : public TrustBackend {
   }
 
   Result<std::optional<uint64_t>> HighestSequence(ByteView signer) override {
-    IKEWOT_ASSIGN_STMT(q, db_, "SELECT sequence FROM signer_sequences WHERE signer_fp = ?");
+    IKEWOT_ASSIGN_STMT(q, *db_, "SELECT sequence FROM signer_sequences WHERE signer_fp = ?");
     q.Bind(1, signer);
     auto row = q.Step();
     if (!row.ok()) return row.error();
@@ -434,14 +417,14 @@ class SqliteBackend final : public TrustBackend {
   }
 
   Status SetHighestSequence(ByteView signer, uint64_t sequence) override {
-    IKEWOT_ASSIGN_STMT(q, db_,
+    IKEWOT_ASSIGN_STMT(q, *db_,
                        "INSERT OR REPLACE INTO signer_sequences (signer_fp, sequence) "
                        "VALUES (?, ?)");
     return q.Bind(1, signer).Bind(2, static_cast<int64_t>(sequence)).Run();
   }
 
   Result<std::vector<std::pair<Bytes, bool>>> SharedHistory() override {
-    IKEWOT_ASSIGN_STMT(q, db_, "SELECT fp, withdrawn FROM shared ORDER BY fp");
+    IKEWOT_ASSIGN_STMT(q, *db_, "SELECT fp, withdrawn FROM shared ORDER BY fp");
     std::vector<std::pair<Bytes, bool>> out;
     while (true) {
       auto row = q.Step();
@@ -452,12 +435,12 @@ class SqliteBackend final : public TrustBackend {
   }
 
   Status PutShared(ByteView fingerprint, bool withdrawn) override {
-    IKEWOT_ASSIGN_STMT(q, db_, "INSERT OR REPLACE INTO shared (fp, withdrawn) VALUES (?, ?)");
+    IKEWOT_ASSIGN_STMT(q, *db_, "INSERT OR REPLACE INTO shared (fp, withdrawn) VALUES (?, ?)");
     return q.Bind(1, fingerprint).Bind(2, int64_t{withdrawn ? 1 : 0}).Run();
   }
 
   Status AppendEvent(Event* event) override {
-    IKEWOT_ASSIGN_STMT(q, db_,
+    IKEWOT_ASSIGN_STMT(q, *db_,
                        "INSERT INTO events (at, kind, subject, detail) VALUES (?, ?, ?, ?)");
     IKEWOT_RETURN_IF_ERROR(q.Bind(1, event->at)
                                .BindText(2, event->kind)
@@ -469,7 +452,7 @@ class SqliteBackend final : public TrustBackend {
   }
 
   Result<std::vector<Event>> Events(int64_t after_id, size_t limit) override {
-    IKEWOT_ASSIGN_STMT(q, db_,
+    IKEWOT_ASSIGN_STMT(q, *db_,
                        "SELECT id, at, kind, subject, detail FROM events WHERE id > ? "
                        "ORDER BY id LIMIT ?");
     q.Bind(1, after_id).Bind(2, static_cast<int64_t>(std::min<size_t>(limit, INT64_MAX)));
@@ -540,7 +523,7 @@ class SqliteBackend final : public TrustBackend {
 
   // One reference more for each (identity, fingerprint) of a local entry.
   Status IndexPairs(const std::vector<std::pair<std::string_view, ByteView>>& pairs) {
-    IKEWOT_ASSIGN_STMT(q, db_,
+    IKEWOT_ASSIGN_STMT(q, *db_,
                        "INSERT INTO identities (identity, fp, refs) VALUES (?, ?, 1) "
                        "ON CONFLICT (identity, fp) DO UPDATE SET refs = refs + 1");
     for (const auto& [identity, fp] : pairs) {
@@ -550,9 +533,9 @@ class SqliteBackend final : public TrustBackend {
   }
 
   Status Unindex(const std::vector<std::string>& identities, ByteView fp) {
-    IKEWOT_ASSIGN_STMT(dec, db_,
+    IKEWOT_ASSIGN_STMT(dec, *db_,
                        "UPDATE identities SET refs = refs - 1 WHERE identity = ? AND fp = ?");
-    IKEWOT_ASSIGN_STMT(gc, db_,
+    IKEWOT_ASSIGN_STMT(gc, *db_,
                        "DELETE FROM identities WHERE identity = ? AND fp = ? AND refs <= 0");
     for (const std::string& id : identities) {
       IKEWOT_RETURN_IF_ERROR(dec.BindText(1, id).Bind(2, fp).Run());
@@ -564,7 +547,7 @@ class SqliteBackend final : public TrustBackend {
   // Drops a collection's chunks (entries and identity index alike) and removals.
   Status ClearCollection(int64_t id) {
     IKEWOT_RETURN_IF_ERROR(sqlite::DeleteCollectionChunks(*db_, id));
-    IKEWOT_ASSIGN_STMT(r, db_, "DELETE FROM removals WHERE collection_id = ?");
+    IKEWOT_ASSIGN_STMT(r, *db_, "DELETE FROM removals WHERE collection_id = ?");
     return r.Bind(1, id).Run();
   }
 
@@ -580,7 +563,7 @@ class SqliteBackend final : public TrustBackend {
   static constexpr int kSnapshotsBeforeIndex = 2;
 
   Result<int64_t> DataVersion() {
-    IKEWOT_ASSIGN_STMT(q, db_, "PRAGMA data_version");
+    IKEWOT_ASSIGN_STMT(q, *db_, "PRAGMA data_version");
     auto row = q.Step();
     if (!row.ok()) return row.error();
     if (!*row) return MakeError(ErrorCode::kIo, "sqlite: PRAGMA data_version returned no row");

@@ -8,21 +8,6 @@
 namespace ikewot::trust::sqlite {
 namespace {
 
-#define IKEWOT_ASSIGN_STMT(var, db, sql)               \
-  auto var##_result = (db).Prepare(sql);               \
-  if (!var##_result.ok()) return var##_result.error(); \
-  Statement& var = *var##_result
-
-Result<std::vector<Bytes>> Blobs(Statement& q) {
-  std::vector<Bytes> out;
-  while (true) {
-    auto row = q.Step();
-    if (!row.ok()) return row.error();
-    if (!*row) return out;
-    out.push_back(q.Blob(0));
-  }
-}
-
 Status CheckCollectionId(int64_t collection_id) {
   if (collection_id <= 0 || collection_id > kMaxCollectionId) {
     return MakeError(ErrorCode::kLimitExceeded,
@@ -104,7 +89,7 @@ Result<std::vector<Bytes>> EntryChunksOf(Database& db, int64_t collection_id) {
   IKEWOT_ASSIGN_STMT(q, db,
                      "SELECT entries FROM collection_chunks WHERE id > ? AND id < ? ORDER BY id");
   q.Bind(1, ChunkRowId(collection_id, 0)).Bind(2, ChunkRowId(collection_id + 1, 0));
-  return Blobs(q);
+  return q.AllBlobs();
 }
 
 Result<std::vector<std::pair<int64_t, Bytes>>> EntryChunksCovering(Database& db,
@@ -131,14 +116,14 @@ Result<std::vector<Bytes>> IdentityChunksCovering(Database& db, std::string_view
                      "k.first_identity <= ?1 ORDER BY k.first_identity DESC LIMIT 1) AS chunk "
                      "FROM collections c) WHERE chunk IS NOT NULL ORDER BY id");
   q.BindText(1, identity);
-  return Blobs(q);
+  return q.AllBlobs();
 }
 
 Result<std::vector<Bytes>> AllIdentityChunks(Database& db) {
   IKEWOT_ASSIGN_STMT(q, db,
                      "SELECT groups FROM collection_identity_chunks WHERE collection_id IN "
                      "(SELECT id FROM collections) ORDER BY id");
-  return Blobs(q);
+  return q.AllBlobs();
 }
 
 }  // namespace ikewot::trust::sqlite

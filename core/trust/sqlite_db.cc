@@ -80,6 +80,16 @@ Status Statement::Run() {
   return s;
 }
 
+Result<std::vector<Bytes>> Statement::AllBlobs(int column) {
+  std::vector<Bytes> out;
+  while (true) {
+    auto row = Step();
+    if (!row.ok()) return row.error();
+    if (!*row) return out;
+    out.push_back(Blob(column));
+  }
+}
+
 int64_t Statement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
 
 Bytes Statement::Blob(int column) const {

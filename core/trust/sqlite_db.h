@@ -9,9 +9,16 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/base/bytes.h"
 #include "core/base/status.h"
+
+// `var`: a Statement& for `sql` from Database `db`'s cache; returns the error if preparing fails.
+#define IKEWOT_ASSIGN_STMT(var, db, sql)               \
+  auto var##_result = (db).Prepare(sql);               \
+  if (!var##_result.ok()) return var##_result.error(); \
+  ::ikewot::trust::sqlite::Statement& var = *var##_result
 
 namespace ikewot::trust::sqlite {
 
@@ -41,6 +48,9 @@ class Statement {
   // Steps to completion (for statements that return no rows) and resets the statement, so
   // it can be bound and run again (e.g. once per row to insert).
   Status Run();
+
+  // Steps to completion, collecting one column's blob from every row.
+  Result<std::vector<Bytes>> AllBlobs(int column = 0);
 
   int64_t Int(int column) const;
   Bytes Blob(int column) const;
