@@ -3,6 +3,7 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <memory>
 #include <string>
@@ -16,6 +17,20 @@
 #include "core/trust/trust_store.h"
 
 namespace ikewot::trust::testing {
+
+// Runs SQL directly on an SQLite store's file, as an attacker with write access (or a bug)
+// would; SQLite's message goes to `error`. Closing the last connection checkpoints and removes
+// the WAL.
+inline int RawSql(const std::string& path, const std::string& sql, std::string* error = nullptr) {
+  sqlite3* db = nullptr;
+  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  char* message = nullptr;
+  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
+  if (error && message) *error = message;
+  sqlite3_free(message);
+  sqlite3_close(db);
+  return rc;
+}
 
 // 2025-01-01T00:00:00Z: the tests' "now".
 inline constexpr TimePoint kT0 = TimePoint::FromUnixSeconds(1735689600);

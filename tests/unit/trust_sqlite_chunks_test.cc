@@ -309,13 +309,6 @@ class SqliteChunkStoreTest : public ::testing::Test {
   void Cleanup() {
     for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + s);
   }
-  int RawSql(const std::string& sql) {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
-    sqlite3_close(db);
-    return rc;
-  }
   std::string path_;
 };
 
@@ -328,8 +321,11 @@ TEST_F(SqliteChunkStoreTest, ADamagedChunkIsACorruptRowNotACrash) {
     ASSERT_TRUE(report.ok()) << report.error().ToString();
   }
   const std::string identity = Real().by_fp[0]->cert.identities.front();
-  ASSERT_EQ(RawSql("UPDATE collection_chunks SET entries = substr(entries, 1, 40)"), SQLITE_OK);
-  ASSERT_EQ(RawSql("UPDATE collection_identity_chunks SET groups = groups || x'00'"), SQLITE_OK);
+  ASSERT_EQ(testing::RawSql(path_, "UPDATE collection_chunks SET entries = substr(entries, 1, 40)"),
+            SQLITE_OK);
+  ASSERT_EQ(
+      testing::RawSql(path_, "UPDATE collection_identity_chunks SET groups = groups || x'00'"),
+      SQLITE_OK);
   auto store = TrustStore::OpenSqlite(path_, {});
   ASSERT_TRUE(store.ok());
   auto collections = (*store)->ListCollections();

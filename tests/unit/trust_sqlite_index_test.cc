@@ -46,14 +46,6 @@ class TrustSqliteIndexTest : public ::testing::Test {
     return d.ok() ? d->verdict : Verdict::kUnknown;
   }
 
-  int RawSql(const std::string& sql) {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
-    sqlite3_close(db);
-    return rc;
-  }
-
   std::string path_;
   std::unique_ptr<Person> alice_, carol_, dave_;
 };
@@ -104,10 +96,10 @@ TEST_F(TrustSqliteIndexTest, EachHandleSeesTheOthersCommitsAtItsNextDecision) {
 
   // Any other writer counts, not only a TrustStore: a raw SQL commit (another process, an
   // editor) invalidates both indexes.
-  ASSERT_EQ(RawSql("UPDATE collections SET enabled = 0"), SQLITE_OK);
+  ASSERT_EQ(testing::RawSql(path_, "UPDATE collections SET enabled = 0"), SQLITE_OK);
   EXPECT_EQ(VerdictOf(*a, *carol_), Verdict::kUnknown);
   EXPECT_EQ(VerdictOf(*b, *carol_), Verdict::kUnknown);
-  ASSERT_EQ(RawSql("UPDATE collections SET enabled = 1"), SQLITE_OK);
+  ASSERT_EQ(testing::RawSql(path_, "UPDATE collections SET enabled = 1"), SQLITE_OK);
   EXPECT_EQ(VerdictOf(*a, *carol_), Verdict::kTrustedVia);
 }
 

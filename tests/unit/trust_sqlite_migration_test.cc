@@ -31,6 +31,7 @@ using testing::Days;
 using testing::kT0;
 using testing::MakePerson;
 using testing::Person;
+using testing::RawSql;
 
 // Version 1's collection_entries, exactly as version 1 created it, plus the index on
 // identities (fp) that stores made before the import speed-up carry. Runs on a version 2 store.
@@ -206,14 +207,6 @@ void DowngradeToV2(const std::string& path) {
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);  // the last connection checkpoints and removes the WAL
-}
-
-int RawSql(const std::string& path, const std::string& sql) {
-  sqlite3* db = nullptr;
-  EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr);
-  sqlite3_close(db);  // the last connection checkpoints and removes the WAL
-  return rc;
 }
 
 void RemoveStore(const std::string& path) {

@@ -28,16 +28,9 @@ class TrustSqliteTest : public ::testing::Test {
     for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + s);
   }
 
-  // Runs SQL directly on the file, as an attacker with write access (or a bug) would.
+  // Runs SQL directly on the file (testing::RawSql).
   int RawSql(const std::string& sql, std::string* error = nullptr) {
-    sqlite3* db = nullptr;
-    EXPECT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-    char* message = nullptr;
-    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message);
-    if (error && message) *error = message;
-    sqlite3_free(message);
-    sqlite3_close(db);
-    return rc;
+    return testing::RawSql(path_, sql, error);
   }
 
   std::unique_ptr<TrustStore> Open(const Endorser* owner = nullptr,
