@@ -515,18 +515,12 @@ class SqliteBackend final : public TrustBackend {
         std::make_shared<const PreparedEntry>(PreparedEntry{std::move(*entry), std::move(*cert)}));
   }
 
-  Status Index(const std::vector<std::string>& identities, ByteView fp) {
-    std::vector<std::pair<std::string_view, ByteView>> pairs;
-    for (const std::string& id : identities) pairs.emplace_back(id, fp);
-    return IndexPairs(pairs);
-  }
-
   // One reference more for each (identity, fingerprint) of a local entry.
-  Status IndexPairs(const std::vector<std::pair<std::string_view, ByteView>>& pairs) {
+  Status Index(const std::vector<std::string>& identities, ByteView fp) {
     IKEWOT_ASSIGN_STMT(q, *db_,
                        "INSERT INTO identities (identity, fp, refs) VALUES (?, ?, 1) "
                        "ON CONFLICT (identity, fp) DO UPDATE SET refs = refs + 1");
-    for (const auto& [identity, fp] : pairs) {
+    for (const std::string& identity : identities) {
       IKEWOT_RETURN_IF_ERROR(q.BindText(1, identity).Bind(2, fp).Run());
     }
     return Status::Ok();
